@@ -1,0 +1,1 @@
+package io.bolometer.agent; public final class Main { public static void main(String[] a) {} }

@@ -1,0 +1,63 @@
+package io.bolometer.model.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.bolometer.model.ProfileType;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+import java.util.Objects;
+
+/** What a user asks for with a {@code ProfilingConfig}: which pods, when they count as hot, where profiles go. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProfilingConfigSpec {
+    public static final List<ProfileType> DEFAULT_PROFILE_TYPES =
+            List.of(ProfileType.HEAP, ProfileType.CPU, ProfileType.GOROUTINE, ProfileType.MUTEX);
+    public static final int DEFAULT_CPU_PROFILE_SECONDS = 10;
+
+    private Selector selector;
+    private Thresholds thresholds;
+    private OnDemand onDemand;
+    @Required
+    private S3Config s3Config;
+    private List<ProfileType> profileTypes;
+    @Min(1) @Max(60) @Default("10")
+    private Integer cpuProfileSeconds;
+
+    public ProfilingConfigSpec() {
+    }
+
+    public Selector getSelector() { return selector; }
+    public void setSelector(Selector selector) { this.selector = selector; }
+    public Thresholds getThresholds() { return thresholds; }
+    public void setThresholds(Thresholds thresholds) { this.thresholds = thresholds; }
+    public OnDemand getOnDemand() { return onDemand; }
+    public void setOnDemand(OnDemand onDemand) { this.onDemand = onDemand; }
+    public S3Config getS3Config() { return s3Config; }
+    public void setS3Config(S3Config s3Config) { this.s3Config = s3Config; }
+    public List<ProfileType> getProfileTypes() { return profileTypes; }
+    public void setProfileTypes(List<ProfileType> profileTypes) { this.profileTypes = profileTypes; }
+    public Integer getCpuProfileSeconds() { return cpuProfileSeconds; }
+    public void setCpuProfileSeconds(Integer cpuProfileSeconds) { this.cpuProfileSeconds = cpuProfileSeconds; }
+
+    public Thresholds thresholdsOrDefault() { return thresholds == null ? new Thresholds() : thresholds; }
+    public OnDemand onDemandOrDefault() { return onDemand == null ? new OnDemand() : onDemand; }
+    public List<ProfileType> profileTypesOrDefault() {
+        return profileTypes == null || profileTypes.isEmpty() ? DEFAULT_PROFILE_TYPES : List.copyOf(profileTypes);
+    }
+    public int cpuProfileSecondsOrDefault() { return cpuProfileSeconds == null ? DEFAULT_CPU_PROFILE_SECONDS : cpuProfileSeconds; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProfilingConfigSpec s && Objects.equals(selector, s.selector)
+                && Objects.equals(thresholds, s.thresholds) && Objects.equals(onDemand, s.onDemand)
+                && Objects.equals(s3Config, s.s3Config) && Objects.equals(profileTypes, s.profileTypes)
+                && Objects.equals(cpuProfileSeconds, s.cpuProfileSeconds);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(selector, thresholds, onDemand, s3Config, profileTypes, cpuProfileSeconds);
+    }
+}
