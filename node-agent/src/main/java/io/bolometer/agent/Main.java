@@ -1,1 +1,76 @@
-package io.bolometer.agent; public final class Main { public static void main(String[] a) {} }
+package io.bolometer.agent;
+
+import io.bolometer.agent.standalone.StandaloneAgent;
+import io.bolometer.agent.standalone.StandaloneConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code bolometer-node-agent.jar}: standalone mode with {@code --standalone FILE}, else cluster mode. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String USAGE = """
+            Usage: java -jar bolometer-node-agent.jar --standalone FILE
+                   java -jar bolometer-node-agent.jar              (cluster mode, settings from the environment)
+
+            --standalone FILE   profile local processes listed in FILE (see docs/standalone.md)
+            --help              print this text
+            Environment: SHUTDOWN_GRACE_SECONDS (default 25): how long SIGTERM waits for captures and uploads.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+            System.out.print(USAGE);
+            return;
+        }
+        if (args.length == 2 && "--standalone".equals(args[0])) {
+            int exitCode = runStandalone(Path.of(args[1]));
+            if (exitCode != 0) {
+                System.exit(exitCode);
+            }
+            return;
+        }
+        if (args.length == 0) {
+            System.err.println("Cluster mode is not available in this build yet: it arrives with the coordinator. "
+                    + "Run with --standalone FILE.");
+            System.exit(2);
+        }
+        System.err.print(USAGE);
+        System.exit(2);
+    }
+
+    private static int runStandalone(Path file) throws Exception {
+        if (!Files.isRegularFile(file)) {
+            System.err.println("Standalone config " + file + " does not exist");
+            return 2;
+        }
+        Duration grace = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("SHUTDOWN_GRACE_SECONDS", "25")));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+        AgentRuntime runtime;
+        try {
+            runtime = StandaloneAgent.start(vertx, file, Path.of("/proc"), Clock.systemUTC());
+        } catch (StandaloneConfig.InvalidStandaloneConfigException e) {
+            System.err.println("Invalid standalone config: " + e.getMessage());
+            vertx.close();
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Shutting down: finishing running captures and draining the spool (up to {} s)", grace.toSeconds());
+            runtime.shutdown(grace);
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+            stopped.countDown();
+        }, "bolometer-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,190 @@
+package io.bolometer.agent;
+
+import io.bolometer.agent.capture.FetchLimits;
+import io.bolometer.agent.capture.ProfileCapturer;
+import io.bolometer.agent.collect.KeyAllocator;
+import io.bolometer.agent.collect.ProfileCollector;
+import io.bolometer.agent.collect.TargetScheduler;
+import io.bolometer.agent.http.HealthAndMetricsServer;
+import io.bolometer.agent.metrics.AgentMetrics;
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.spool.SpooledProfile;
+import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.trigger.UsageSource;
+import io.bolometer.agent.upload.Backoff;
+import io.bolometer.agent.upload.ProfileSink;
+import io.bolometer.agent.upload.SpoolUploader;
+import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.upload.UploadListener;
+import io.bolometer.model.ProfileType;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent, the same in cluster and standalone mode: spool → uploader, collector, scheduler, metrics
+ * and health endpoints. A mode only feeds it targets and tells it where usage comes from.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+    /** What a mode decides; everything else is the same for both. */
+    public record Settings(Path spoolDir, long spoolMaxBytes, String bindHost, int metricsPort, int healthPort,
+                           FetchLimits fetchLimits) {
+    }
+
+    private final Vertx vertx;
+    private final Clock clock;
+    private final AgentMetrics metrics;
+    private final ProfileSpool spool;
+    private final SpoolUploader uploader;
+    private final ProfileCollector collector;
+    private final TargetScheduler scheduler;
+    private final ScheduledExecutorService executor;
+    private final HealthAndMetricsServer http;
+    private final UsageSource usage;
+    private volatile boolean ready;
+
+    private AgentRuntime(Vertx vertx, Clock clock, AgentMetrics metrics, ProfileSpool spool, SpoolUploader uploader,
+                         ProfileCollector collector, TargetScheduler scheduler, ScheduledExecutorService executor,
+                         UsageSource usage) {
+        this.vertx = vertx;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.spool = spool;
+        this.uploader = uploader;
+        this.collector = collector;
+        this.scheduler = scheduler;
+        this.executor = executor;
+        this.usage = usage;
+        this.http = new HealthAndMetricsServer(vertx, metrics::scrape, () -> !executor.isShutdown(), () -> ready);
+    }
+
+    /** Opens the spool, starts re-sending what a previous run left, and serves metrics and health. */
+    public static AgentRuntime start(Vertx vertx, Settings settings, UsageSource usage,
+                                     Function<StoreLocation, ProfileSink> sinks,
+                                     ProfileCollector.CaptureListener listener, Clock clock) throws IOException {
+        AgentMetrics metrics = new AgentMetrics();
+        ProfileSpool spool = ProfileSpool.open(settings.spoolDir(), settings.spoolMaxBytes());
+        metrics.gauge("profiling.spool.profiles", "Profiles waiting in the local spool for upload", spool::count);
+        metrics.gauge("profiling.spool.bytes", "Bytes waiting in the local spool for upload", spool::bytes);
+        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics), clock, Backoff.defaults());
+        KeyAllocator keys = new KeyAllocator();
+        keys.reserveAll(spool.pending().stream().map(p -> p.record().objectKey()).toList(), clock.instant());
+        ProfileCapturer capturer = new ProfileCapturer(vertx, settings.fetchLimits());
+        ProfileCollector collector = new ProfileCollector(capturer::capture, spool, uploader::wake, keys, metrics,
+                listener, clock);
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bolometer-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
+        AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
+                executor, usage);
+        int leftOver = spool.count();
+        if (leftOver > 0) {
+            LOG.info("Found {} profiles ({} bytes) left in the spool {} by a previous run; uploading them",
+                    leftOver, spool.bytes(), settings.spoolDir());
+        }
+        uploader.start();
+        try {
+            runtime.http.start(settings.bindHost(), settings.metricsPort(), settings.healthPort());
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        return runtime;
+    }
+
+    private static UploadListener uploadListener(AgentMetrics metrics) {
+        return new UploadListener() {
+            @Override
+            public void uploaded(SpooledProfile profile, Duration took) {
+                String type = profile.record().metadata().get("profile-type");
+                metrics.uploaded(ProfileType.fromWireName(type), took);
+            }
+
+            @Override
+            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+                metrics.error("upload");
+            }
+        };
+    }
+
+    /** Replaces the targets; the first call also marks the agent ready. */
+    public void apply(Collection<ProfilingTarget> targets) {
+        scheduler.apply(targets);
+        ready = true;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public int metricsPort() {
+        return http.metricsPort();
+    }
+
+    public int healthPort() {
+        return http.healthPort();
+    }
+
+    public ProfileSpool spool() {
+        return spool;
+    }
+
+    /**
+     * Stops taking new captures, lets running ones finish and drains the spool, all within {@code grace}.
+     * What is not uploaded by then stays in the spool for the next run.
+     *
+     * @return true when the spool was empty at the end
+     */
+    public boolean shutdown(Duration grace) {
+        Instant deadline = clock.instant().plus(grace);
+        ready = false;
+        collector.stopAccepting();
+        scheduler.close();
+        try {
+            while (collector.inProgress() > 0 && clock.instant().isBefore(deadline)) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            Duration left = Duration.between(clock.instant(), deadline);
+            boolean drained = uploader.drain(left.isNegative() ? Duration.ZERO : left)
+                    .get(Math.max(1, left.toMillis() + 1000), TimeUnit.MILLISECONDS);
+            if (drained) {
+                LOG.info("Shut down with an empty spool");
+            } else {
+                LOG.warn("Shut down with {} profiles still in the spool; the next run uploads them", spool.count());
+            }
+            return drained;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.warn("Shut down before the spool drained: {}", e.getMessage());
+            return false;
+        } finally {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        executor.shutdownNow();
+        uploader.close();
+        usage.close();
+        http.close();
+    }
+}

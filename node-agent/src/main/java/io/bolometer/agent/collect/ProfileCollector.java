@@ -1,0 +1,206 @@
+package io.bolometer.agent.collect;
+
+import io.bolometer.agent.capture.CaptureOutcome;
+import io.bolometer.agent.metrics.AgentMetrics;
+import io.bolometer.agent.metrics.CauseLog;
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.spool.SpoolFullException;
+import io.bolometer.agent.spool.SpoolRecord;
+import io.bolometer.agent.spool.SpoolSlot;
+import io.bolometer.agent.targets.PodRef;
+import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.trigger.CaptureGate;
+import io.bolometer.model.CaptureReason;
+import io.bolometer.model.ProfileKeys;
+import io.bolometer.model.ProfileType;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one capture of a target: every configured profile type, all stamped with the trigger time, each
+ * streamed into the spool, validated and committed with its contract key and metadata. One capture per pod at
+ * a time; the CPU profile runs alongside the others so the set describes one moment.
+ */
+public final class ProfileCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileCollector.class);
+
+    private final ProfileSource source;
+    private final ProfileSpool spool;
+    private final Runnable spoolChanged;
+    private final KeyAllocator keys;
+    private final AgentMetrics metrics;
+    private final CaptureListener listener;
+    private final Clock clock;
+    private final CaptureGate<PodRef> gate = new CaptureGate<>();
+    private final CauseLog causes = new CauseLog(LOG);
+    private final AtomicBoolean accepting = new AtomicBoolean(true);
+
+    public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
+                            AgentMetrics metrics, CaptureListener listener, Clock clock) {
+        this.source = source;
+        this.spool = spool;
+        this.spoolChanged = spoolChanged;
+        this.keys = keys;
+        this.metrics = metrics;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a capture unless one is already running for the pod (then it is counted as skipped with reason
+     * {@code capture-in-progress}) or the agent is shutting down.
+     *
+     * @param detail why, for the log line (e.g. {@code cpu 93% of limit})
+     * @return the running capture, or empty when none was started
+     */
+    public Optional<CompletableFuture<CaptureSummary>> start(ProfilingTarget target, CaptureReason reason,
+                                                             Instant triggerTime, String detail) {
+        if (!accepting.get()) {
+            return Optional.empty();
+        }
+        if (!gate.tryAcquire(target.pod())) {
+            metrics.skipped("capture-in-progress");
+            LOG.debug("Skipped {} capture of {}: another capture of the pod is running", reason, target.pod());
+            return Optional.empty();
+        }
+        CompletableFuture<CaptureSummary> run;
+        try {
+            run = captureAll(target, reason, triggerTime);
+        } catch (RuntimeException e) {
+            gate.release(target.pod());
+            throw e;
+        }
+        return Optional.of(run.whenComplete((summary, error) -> {
+            gate.release(target.pod());
+            if (summary != null) {
+                log(target, reason, detail, summary);
+                listener.captureFinished(target, reason, summary);
+            }
+        }));
+    }
+
+    /** Stops accepting new captures; running ones finish. */
+    public void stopAccepting() {
+        accepting.set(false);
+    }
+
+    public int inProgress() {
+        return gate.inProgress();
+    }
+
+    private CompletableFuture<CaptureSummary> captureAll(ProfilingTarget target, CaptureReason reason, Instant triggerTime) {
+        List<ProfileType> types = target.settings().profileTypes();
+        List<CompletableFuture<TypeResult>> results = new ArrayList<>();
+        if (types.contains(ProfileType.CPU)) {
+            results.add(captureOne(target, ProfileType.CPU, reason, triggerTime));
+        }
+        CompletableFuture<TypeResult> chain = null;
+        for (ProfileType type : types) {
+            if (type == ProfileType.CPU) {
+                continue;
+            }
+            chain = chain == null
+                    ? captureOne(target, type, reason, triggerTime)
+                    : chain.thenCompose(previous -> captureOne(target, type, reason, triggerTime));
+            results.add(chain);
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> CaptureSummary.of(results.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<TypeResult> captureOne(ProfilingTarget target, ProfileType type, CaptureReason reason,
+                                                     Instant triggerTime) {
+        SpoolSlot slot;
+        try {
+            slot = spool.reserve();
+        } catch (SpoolFullException e) {
+            metrics.skipped("spool-full");
+            causes.failure("spool", "full", "Spool is full (" + e.getMessage() + "): new captures are skipped until uploads catch up");
+            return CompletableFuture.completedFuture(TypeResult.skipped(type, "spool-full"));
+        } catch (IOException | RuntimeException e) {
+            metrics.error("spool");
+            causes.failure("spool", "io", "Cannot write to the spool: " + e.getMessage());
+            return CompletableFuture.completedFuture(TypeResult.failed(type, "spool", e.getMessage()));
+        }
+        Instant started = clock.instant();
+        int cpuSeconds = target.settings().cpuProfileSeconds();
+        CompletableFuture<CaptureOutcome> outcome;
+        try {
+            outcome = source.capture(target.baseUrl(), target.pprofPath(), type, cpuSeconds, slot.tempFile());
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.handle((result, error) -> {
+            if (error != null) {
+                result = new CaptureOutcome.Failed("fetch", String.valueOf(error.getMessage()));
+            }
+            return settle(target, type, reason, triggerTime, slot, result, Duration.between(started, clock.instant()));
+        });
+    }
+
+    private TypeResult settle(ProfilingTarget target, ProfileType type, CaptureReason reason, Instant triggerTime,
+                              SpoolSlot slot, CaptureOutcome outcome, Duration took) {
+        String subject = target.key() + "|" + type;
+        switch (outcome) {
+            case CaptureOutcome.Captured captured -> {
+                String key = keys.allocate(target.prefix(), triggerTime, target.service(), target.pod().name(), type);
+                ProfileKeys.ObjectMetadata meta = ProfileKeys.metadata(new ProfileKeys.ProfileDescriptor(
+                        target.pod().name(), target.pod().namespace(), type, reason, triggerTime, target.service(),
+                        target.node(), target.labels()));
+                try {
+                    spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags()));
+                } catch (IOException | RuntimeException e) {
+                    spool.discard(slot);
+                    metrics.error("spool");
+                    causes.failure("spool", "commit", "Cannot commit " + type + " profile of " + target.pod()
+                            + " to the spool: " + e.getMessage());
+                    return TypeResult.failed(type, "spool", e.getMessage());
+                }
+                metrics.captured(type, reason, took);
+                metrics.droppedMetadataLabels(meta.droppedLabels().size());
+                causes.success(subject, "Capturing " + type + " profiles of " + target.pod() + " works again");
+                spoolChanged.run();
+                return TypeResult.captured(type, key, captured.bytes());
+            }
+            case CaptureOutcome.Skipped skipped -> {
+                spool.discard(slot);
+                metrics.skipped(skipped.reason());
+                LOG.info("Skipped {} profile of {}: {}", type, target.pod(), skipped.reason());
+                return TypeResult.skipped(type, skipped.reason());
+            }
+            case CaptureOutcome.Failed failed -> {
+                spool.discard(slot);
+                metrics.error(failed.stage());
+                causes.failure(subject, failed.stage() + ":" + failed.cause(), "Cannot capture " + type
+                        + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage()
+                        + "): " + failed.cause());
+                return TypeResult.failed(type, failed.stage(), failed.cause());
+            }
+        }
+    }
+
+    private static void log(ProfilingTarget target, CaptureReason reason, String detail, CaptureSummary summary) {
+        if (summary.capturedCount() == 0) {
+            return;
+        }
+        LOG.info("Captured {} of {} ({}{})", summary.capturedTypes(), target.pod(), reason,
+                detail == null || detail.isBlank() ? "" : ", " + detail);
+    }
+
+    /** Told when a capture of a target has finished (cluster mode folds this into the assignment status). */
+    @FunctionalInterface
+    public interface CaptureListener {
+        void captureFinished(ProfilingTarget target, CaptureReason reason, CaptureSummary summary);
+
+        CaptureListener NONE = (target, reason, summary) -> { };
+    }
+}

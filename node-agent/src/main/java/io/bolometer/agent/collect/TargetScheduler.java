@@ -1,0 +1,260 @@
+package io.bolometer.agent.collect;
+
+import io.bolometer.agent.metrics.AgentMetrics;
+import io.bolometer.agent.metrics.CauseLog;
+import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.targets.TargetSetDiff;
+import io.bolometer.agent.trigger.Evaluation;
+import io.bolometer.agent.trigger.PeriodicSchedule;
+import io.bolometer.agent.trigger.PodUsage;
+import io.bolometer.agent.trigger.ThresholdTrigger;
+import io.bolometer.agent.trigger.UsageSnapshot;
+import io.bolometer.agent.trigger.UsageSource;
+import io.bolometer.agent.trigger.UsageSourceException;
+import io.bolometer.model.CaptureReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the loops for the current target set: one threshold check per distinct check interval (one usage read
+ * serves every target with that interval), one periodic schedule per target that wants one, and one-shot
+ * requested captures when a target's capture token changes. Applying a new target set diffs it with the running
+ * one and touches only what changed. All state is confined to the single scheduler thread.
+ */
+public final class TargetScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetScheduler.class);
+
+    private final ScheduledExecutorService executor;
+    private final Clock clock;
+    private final UsageSource usage;
+    private final ProfileCollector collector;
+    private final AgentMetrics metrics;
+    private final CauseLog causes = new CauseLog(LOG);
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<Duration, ScheduledFuture<?>> checks = new HashMap<>();
+    private volatile int targetCount;
+
+    public TargetScheduler(ScheduledExecutorService executor, Clock clock, UsageSource usage,
+                           ProfileCollector collector, AgentMetrics metrics) {
+        this.executor = executor;
+        this.clock = clock;
+        this.usage = usage;
+        this.collector = collector;
+        this.metrics = metrics;
+        metrics.gauge("profiling.targets", "Targets (config, pod pairs) this agent profiles", () -> targetCount);
+    }
+
+    /** Replaces the target set; safe to call from any thread. */
+    public void apply(Collection<ProfilingTarget> desired) {
+        List<ProfilingTarget> copy = List.copyOf(desired);
+        executor.execute(() -> applyNow(copy));
+    }
+
+    private void applyNow(List<ProfilingTarget> desired) {
+        Map<String, ProfilingTarget> current = new LinkedHashMap<>();
+        running.forEach((key, loop) -> current.put(key, loop.target));
+        TargetSetDiff diff = TargetSetDiff.between(current, desired);
+        if (diff.isEmpty()) {
+            return;
+        }
+        for (ProfilingTarget target : diff.removed()) {
+            Running loop = running.remove(target.key());
+            loop.stop();
+            causes.forget(target.key());
+        }
+        for (ProfilingTarget target : diff.changed()) {
+            Running loop = running.get(target.key());
+            String previousToken = loop.target.captureToken();
+            loop.update(target);
+            if (target.captureToken() != null && !Objects.equals(previousToken, target.captureToken())) {
+                requested(loop);
+            }
+        }
+        for (ProfilingTarget target : diff.added()) {
+            Running loop = new Running(target);
+            running.put(target.key(), loop);
+            loop.schedulePeriodic();
+        }
+        rescheduleChecks();
+        targetCount = running.size();
+        LOG.info("Profiling {} targets ({} added, {} removed, {} changed)", running.size(), diff.added().size(),
+                diff.removed().size(), diff.changed().size());
+    }
+
+    private void rescheduleChecks() {
+        Map<Duration, Long> wanted = new HashMap<>();
+        for (Running loop : running.values()) {
+            if (loop.checksThresholds()) {
+                wanted.merge(loop.target.settings().checkInterval(), 1L, Long::sum);
+            }
+        }
+        checks.entrySet().removeIf(entry -> {
+            if (!wanted.containsKey(entry.getKey())) {
+                entry.getValue().cancel(false);
+                return true;
+            }
+            return false;
+        });
+        for (Duration interval : wanted.keySet()) {
+            checks.computeIfAbsent(interval, every -> executor.scheduleAtFixedRate(
+                    () -> check(every), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void check(Duration interval) {
+        usage.sample().whenCompleteAsync((snapshot, error) -> {
+            if (error != null) {
+                usageFailed(error);
+            } else {
+                usageRead(interval, snapshot);
+            }
+        }, executor);
+    }
+
+    private void usageFailed(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String kind = cause instanceof UsageSourceException e ? e.kind() : cause.getClass().getSimpleName();
+        metrics.error("kubelet");
+        metrics.usageSourceUp(false);
+        causes.failure("usage-source", kind, "Cannot read pod usage from " + usage.describe() + " (" + kind + "): "
+                + cause.getMessage() + "; threshold checks are paused, periodic captures continue");
+    }
+
+    private void usageRead(Duration interval, UsageSnapshot snapshot) {
+        metrics.usageSourceUp(true);
+        causes.success("usage-source", "Reading pod usage from " + usage.describe() + " works again");
+        Instant now = clock.instant();
+        for (Running loop : running.values()) {
+            if (!loop.checksThresholds() || !loop.target.settings().checkInterval().equals(interval)) {
+                continue;
+            }
+            PodUsage podUsage = snapshot.pods().get(loop.target.pod());
+            if (podUsage == null) {
+                causes.failure("usage|" + loop.target.key(), "missing", "No usage reported for " + loop.target.pod()
+                        + " by " + usage.describe() + "; its thresholds are not checked until it appears");
+                continue;
+            }
+            causes.success("usage|" + loop.target.key(), "Usage of " + loop.target.pod() + " is reported again");
+            evaluate(loop, podUsage, now);
+        }
+    }
+
+    private void evaluate(Running loop, PodUsage podUsage, Instant now) {
+        Evaluation evaluation = loop.trigger.evaluate(podUsage, loop.target.limits(), now);
+        metrics.thresholdCheck();
+        if (evaluation.cpuViolated()) {
+            metrics.thresholdViolation("cpu");
+        }
+        if (evaluation.memoryViolated()) {
+            metrics.thresholdViolation("memory");
+        }
+        if (evaluation.decision() == Evaluation.Decision.CAPTURE) {
+            String detail = evaluation.describe(loop.target.limits());
+            collector.start(loop.target, CaptureReason.THRESHOLD_EXCEEDED, now, detail)
+                    .ifPresent(run -> loop.trigger.captureStarted(now));
+        } else if (evaluation.decision() == Evaluation.Decision.COOLING_DOWN) {
+            LOG.debug("{} is hot ({}) but cooling down until {}", loop.target.pod(),
+                    evaluation.describe(loop.target.limits()), loop.trigger.cooldownUntil());
+        }
+    }
+
+    private void requested(Running loop) {
+        Instant now = clock.instant();
+        collector.start(loop.target, CaptureReason.REQUESTED, now, "capture token " + loop.target.captureToken());
+    }
+
+    public int targetCount() {
+        return targetCount;
+    }
+
+    @Override
+    public void close() {
+        executor.execute(() -> {
+            running.values().forEach(Running::stop);
+            running.clear();
+            checks.values().forEach(f -> f.cancel(false));
+            checks.clear();
+            targetCount = 0;
+        });
+    }
+
+    /** The loop state of one target. */
+    private final class Running {
+        private ProfilingTarget target;
+        private ThresholdTrigger trigger;
+        private ScheduledFuture<?> periodic;
+
+        Running(ProfilingTarget target) {
+            this.target = target;
+            this.trigger = newTrigger(target);
+        }
+
+        boolean checksThresholds() {
+            return target.limits().cpuCores() > 0 || target.limits().memoryBytes() > 0;
+        }
+
+        void update(ProfilingTarget next) {
+            boolean thresholdsChanged = !target.settings().equals(next.settings()) || !target.limits().equals(next.limits());
+            boolean periodicChanged = target.settings().periodic() != next.settings().periodic()
+                    || !target.settings().periodicInterval().equals(next.settings().periodicInterval());
+            target = next;
+            if (thresholdsChanged) {
+                Instant cooldownUntil = trigger.cooldownUntil();
+                trigger = newTrigger(next);
+                if (cooldownUntil.isAfter(Instant.MIN)) {
+                    // Keep a running cooldown across a settings change: a new config must not re-fire at once.
+                    trigger.captureStarted(cooldownUntil.minus(next.settings().cooldown()));
+                }
+            }
+            if (periodicChanged) {
+                stop();
+                schedulePeriodic();
+            }
+        }
+
+        void schedulePeriodic() {
+            if (!target.settings().periodic()) {
+                return;
+            }
+            PeriodicSchedule schedule = new PeriodicSchedule(target.key(), target.settings().periodicInterval());
+            scheduleNext(schedule);
+        }
+
+        private void scheduleNext(PeriodicSchedule schedule) {
+            Instant now = clock.instant();
+            Instant next = schedule.nextAfter(now);
+            periodic = executor.schedule(() -> {
+                if (running.get(target.key()) != this) {
+                    return;
+                }
+                collector.start(target, CaptureReason.ON_DEMAND, clock.instant(), null);
+                scheduleNext(schedule);
+            }, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        void stop() {
+            if (periodic != null) {
+                periodic.cancel(false);
+                periodic = null;
+            }
+        }
+
+        private ThresholdTrigger newTrigger(ProfilingTarget t) {
+            return new ThresholdTrigger(t.settings().cpuThresholdPercent(), t.settings().memoryThresholdPercent(),
+                    t.settings().cooldown());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.bolometer.agent.targets;
+
+import io.bolometer.model.ProfileType;
+import io.bolometer.model.v1alpha1.OnDemand;
+import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
+import io.bolometer.model.v1alpha1.Thresholds;
+import java.time.Duration;
+import java.util.List;
+
+/** A config's effective settings for one target, with every default applied. */
+public record TargetSettings(int cpuThresholdPercent, int memoryThresholdPercent, Duration checkInterval,
+                             Duration cooldown, boolean periodic, Duration periodicInterval,
+                             List<ProfileType> profileTypes, int cpuProfileSeconds) {
+
+    public TargetSettings {
+        profileTypes = List.copyOf(profileTypes);
+    }
+
+    /** Applies the spec's defaults (the one place where they live is the spec types). */
+    public static TargetSettings from(ProfilingConfigSpec spec) {
+        Thresholds thresholds = spec.thresholdsOrDefault();
+        OnDemand onDemand = spec.onDemandOrDefault();
+        return new TargetSettings(
+                thresholds.cpuPercentOrDefault(),
+                thresholds.memoryPercentOrDefault(),
+                Duration.ofSeconds(thresholds.checkIntervalOrDefault()),
+                Duration.ofSeconds(thresholds.cooldownOrDefault()),
+                onDemand.enabledOrDefault(),
+                Duration.ofSeconds(onDemand.intervalOrDefault()),
+                spec.profileTypesOrDefault(),
+                spec.cpuProfileSecondsOrDefault());
+    }
+}

@@ -1,0 +1,43 @@
+package io.bolometer.agent.trigger;
+
+/**
+ * The result of checking one pod against its thresholds once.
+ *
+ * @param cpuPercent CPU rate as a percentage of the CPU limit, or NaN when it could not be computed yet
+ * @param memoryPercent working set as a percentage of the memory limit, or NaN when unknown
+ */
+public record Evaluation(double cpuPercent, double memoryPercent, boolean cpuViolated, boolean memoryViolated,
+                         Decision decision) {
+
+    /** What the agent should do after this check. */
+    public enum Decision {
+        /** A threshold is crossed and no cooldown is running: capture now. */
+        CAPTURE,
+        /** A threshold is crossed but the pod was captured recently. */
+        COOLING_DOWN,
+        /** Nothing is crossed. */
+        BELOW_THRESHOLD
+    }
+
+    public boolean violated() {
+        return cpuViolated || memoryViolated;
+    }
+
+    /** For log lines: {@code cpu 93% of limit, memory 41% of limit}. */
+    public String describe(ResourceLimits limits) {
+        return "cpu " + percent(cpuPercent) + " of " + basis(limits.cpuBasis())
+                + ", memory " + percent(memoryPercent) + " of " + basis(limits.memoryBasis());
+    }
+
+    private static String percent(double value) {
+        return Double.isNaN(value) ? "n/a" : Math.round(value) + "%";
+    }
+
+    private static String basis(ResourceLimits.Basis basis) {
+        return switch (basis) {
+            case LIMIT, CONFIGURED, UNKNOWN -> "limit";
+            case REQUEST -> "request";
+            case ALLOCATABLE -> "node allocatable";
+        };
+    }
+}

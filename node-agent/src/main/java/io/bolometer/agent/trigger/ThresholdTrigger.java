@@ -1,0 +1,78 @@
+package io.bolometer.agent.trigger;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Decides, for one (config, pod) pair, whether a fresh usage reading crosses a threshold and whether the cooldown
+ * allows a capture. Keeps the previous reading to turn cumulative CPU time into a rate. Not thread-safe: one
+ * owner calls it.
+ */
+public final class ThresholdTrigger {
+    private final int cpuThresholdPercent;
+    private final int memoryThresholdPercent;
+    private final Duration cooldown;
+    private PodUsage previous;
+    private Instant cooldownUntil = Instant.MIN;
+
+    public ThresholdTrigger(int cpuThresholdPercent, int memoryThresholdPercent, Duration cooldown) {
+        this.cpuThresholdPercent = cpuThresholdPercent;
+        this.memoryThresholdPercent = memoryThresholdPercent;
+        this.cooldown = cooldown;
+    }
+
+    /** Checks a reading taken at {@code now} (the decision time, from the agent's clock). */
+    public Evaluation evaluate(PodUsage usage, ResourceLimits limits, Instant now) {
+        double cpuPercent = cpuPercent(previous, usage, limits);
+        if (usage.cpuUsageCoreNanoSeconds() >= 0) {
+            previous = usage;
+        }
+        double memoryPercent = memoryPercent(usage, limits);
+        boolean cpuViolated = !Double.isNaN(cpuPercent) && cpuPercent >= cpuThresholdPercent;
+        boolean memoryViolated = !Double.isNaN(memoryPercent) && memoryPercent >= memoryThresholdPercent;
+        Evaluation.Decision decision;
+        if (!cpuViolated && !memoryViolated) {
+            decision = Evaluation.Decision.BELOW_THRESHOLD;
+        } else if (now.isBefore(cooldownUntil)) {
+            decision = Evaluation.Decision.COOLING_DOWN;
+        } else {
+            decision = Evaluation.Decision.CAPTURE;
+        }
+        return new Evaluation(cpuPercent, memoryPercent, cpuViolated, memoryViolated, decision);
+    }
+
+    /** Starts the cooldown: call when a threshold capture actually starts (not when it was skipped). */
+    public void captureStarted(Instant at) {
+        cooldownUntil = at.plus(cooldown);
+    }
+
+    /** When the running cooldown ends ({@link Instant#MIN} when none ran yet). */
+    public Instant cooldownUntil() {
+        return cooldownUntil;
+    }
+
+    /**
+     * CPU rate between two cumulative readings as a percentage of the CPU limit; NaN without a usable earlier
+     * reading (first check, counter reset after a container restart, clock not advanced) or without a limit.
+     */
+    static double cpuPercent(PodUsage earlier, PodUsage later, ResourceLimits limits) {
+        if (earlier == null || limits.cpuCores() <= 0
+                || earlier.cpuUsageCoreNanoSeconds() < 0 || later.cpuUsageCoreNanoSeconds() < 0) {
+            return Double.NaN;
+        }
+        long elapsedNanos = Duration.between(earlier.time(), later.time()).toNanos();
+        long usedNanos = later.cpuUsageCoreNanoSeconds() - earlier.cpuUsageCoreNanoSeconds();
+        if (elapsedNanos <= 0 || usedNanos < 0) {
+            return Double.NaN;
+        }
+        double cores = (double) usedNanos / elapsedNanos;
+        return cores / limits.cpuCores() * 100.0;
+    }
+
+    static double memoryPercent(PodUsage usage, ResourceLimits limits) {
+        if (usage.workingSetBytes() < 0 || limits.memoryBytes() <= 0) {
+            return Double.NaN;
+        }
+        return (double) usage.workingSetBytes() / limits.memoryBytes() * 100.0;
+    }
+}

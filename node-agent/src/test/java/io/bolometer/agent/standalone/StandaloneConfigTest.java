@@ -1,0 +1,99 @@
+package io.bolometer.agent.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.model.ProfileType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StandaloneConfigTest {
+    private static final String EXAMPLE = """
+            store:
+              directory: ./profiles
+            metricsPort: 0
+            healthPort: 0
+            config:
+              thresholds: {cpuThresholdPercent: 80, memoryThresholdPercent: 90, checkIntervalSeconds: 5, cooldownSeconds: 60}
+              onDemand: {enabled: false, intervalSeconds: 35}
+              profileTypes: [cpu, heap, goroutine, mutex]
+              cpuProfileSeconds: 5
+            targets:
+              - name: sample-app-7d9f8-x2x
+                namespace: local
+                labels: {app.kubernetes.io/name: sample-app}
+                url: http://127.0.0.1:6060
+                pid: 12345
+                cpuLimitCores: 1.0
+                memoryLimitBytes: 536870912
+            """;
+
+    @Test
+    void readsTheDocumentedExampleIntoTargets(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE);
+        StandaloneConfig config = StandaloneConfig.read(file);
+        StoreLocation store = StandaloneAgent.storeLocation(config, dir);
+
+        List<ProfilingTarget> targets = StandaloneAgent.targets(config, store, "");
+
+        assertThat(store).isEqualTo(new StoreLocation.Directory(dir.resolve("profiles").toString()));
+        assertThat(StandaloneAgent.spoolDir(config, dir)).isEqualTo(dir.resolve("spool"));
+        assertThat(targets).hasSize(1);
+        ProfilingTarget target = targets.get(0);
+        assertThat(target.service()).isEqualTo("sample-app");
+        assertThat(target.pid()).isEqualTo(12345);
+        assertThat(target.limits().cpuCores()).isEqualTo(1.0);
+        assertThat(target.limits().memoryBytes()).isEqualTo(536870912L);
+        assertThat(target.pprofPath()).isEqualTo("/debug/pprof");
+        assertThat(target.settings().checkInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(target.settings().cooldown()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(target.settings().profileTypes())
+                .containsExactly(ProfileType.CPU, ProfileType.HEAP, ProfileType.GOROUTINE, ProfileType.MUTEX);
+        assertThat(target.settings().cpuProfileSeconds()).isEqualTo(5);
+        assertThat(config.metricsPortOrDefault()).isZero();
+    }
+
+    @Test
+    void refusesUnknownFieldsNamingThem(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE.replace("cpuProfileSeconds", "cpuProfileSecs"));
+
+        assertThatThrownBy(() -> StandaloneConfig.read(file))
+                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
+                .hasMessageContaining("cpuProfileSecs");
+    }
+
+    @Test
+    void refusesAnUnknownProfileType(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE.replace("[cpu, heap", "[cpux, heap"));
+
+        assertThatThrownBy(() -> StandaloneConfig.read(file))
+                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
+                .hasMessageContaining("cpux");
+    }
+
+    @Test
+    void refusesAStoreWithBothDirectoryAndS3(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"),
+                EXAMPLE.replace("directory: ./profiles", "directory: ./profiles\n  s3: {bucket: b}"));
+
+        assertThatThrownBy(() -> StandaloneConfig.read(file))
+                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
+                .hasMessageContaining("exactly one of 'directory' or 's3'");
+    }
+
+    @Test
+    void refusesASelectorBecauseTargetsReplaceIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"),
+                EXAMPLE.replace("config:\n", "config:\n  selector: {namespace: default}\n"));
+
+        assertThatThrownBy(() -> StandaloneConfig.read(file))
+                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
+                .hasMessageContaining("selector");
+    }
+}
