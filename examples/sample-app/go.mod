@@ -1,0 +1,3 @@
+module github.com/bolometer/sample-app
+
+go 1.19
