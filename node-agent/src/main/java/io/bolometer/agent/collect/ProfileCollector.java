@@ -11,6 +11,8 @@ import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.CaptureGate;
 import io.bolometer.model.CaptureReason;
+import io.bolometer.model.ObjectMetadata;
+import io.bolometer.model.ProfileDescriptor;
 import io.bolometer.model.ProfileKeys;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
@@ -153,7 +155,7 @@ public final class ProfileCollector {
         switch (outcome) {
             case CaptureOutcome.Captured captured -> {
                 String key = keys.allocate(target.prefix(), triggerTime, target.service(), target.pod().name(), type);
-                ProfileKeys.ObjectMetadata meta = ProfileKeys.metadata(new ProfileKeys.ProfileDescriptor(
+                ObjectMetadata meta = ProfileKeys.metadata(new ProfileDescriptor(
                         target.pod().name(), target.pod().namespace(), type, reason, triggerTime, target.service(),
                         target.node(), target.labels()));
                 try {

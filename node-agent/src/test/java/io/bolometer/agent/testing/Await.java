@@ -1,0 +1,37 @@
+package io.bolometer.agent.testing;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Waits for a condition with a deadline, polling; the failure message says what was awaited and what was seen. */
+public final class Await {
+    private Await() {
+    }
+
+    public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        until(timeout, what, condition, () -> "");
+    }
+
+    public static void until(Duration timeout, String what, BooleanSupplier condition, Supplier<String> state) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + stateSuffix(state));
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private static String stateSuffix(Supplier<String> state) {
+        String s = state.get();
+        return s == null || s.isEmpty() ? "" : "; last state: " + s;
+    }
+}
