@@ -134,18 +134,17 @@ public final class ProfileSpool {
 
     /** Forgets an entry for good; call only after its upload completed. Removing twice is harmless. */
     public void remove(SpooledProfile entry) {
-        synchronized (lock) {
-            if (entries.remove(entry.id()) == null) {
-                return;
-            }
-            bytes -= entry.sizeBytes();
-        }
         try {
             // Record first: a body left without its record is cleaned at the next open, never re-sent.
             Files.deleteIfExists(dir.resolve(entry.id() + RECORD));
             Files.deleteIfExists(entry.body());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not delete spool entry " + entry.id(), e);
+        }
+        synchronized (lock) {
+            if (entries.remove(entry.id()) != null) {
+                bytes -= entry.sizeBytes();
+            }
         }
     }
 
