@@ -1,22 +1,20 @@
 package io.bolometer.agent.upload;
 
 import static io.bolometer.agent.testing.Eventually.await;
+import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
+import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.spool.ProfileSpool;
-import io.bolometer.agent.spool.SpoolRecord;
-import io.bolometer.agent.spool.SpoolSlot;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.testing.InMemoryProfileSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -46,7 +44,7 @@ class SpoolUploaderTest {
     @Test
     void uploadsEveryPendingProfileExactlyOnceAndEmptiesTheSpool() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        List<String> keys = spoolProfiles(spool, 20);
+        List<String> keys = spoolProfiles(spool, STORE, 20, "heap");
         uploader(spool, TINY, 4).start();
 
         await("the spool is empty", WAIT, () -> spool.count() == 0);
@@ -54,7 +52,7 @@ class SpoolUploaderTest {
         assertThat(sink.objects()).containsOnlyKeys(keys);
         keys.forEach(key -> {
             assertThat(sink.successes(key)).as(key).isEqualTo(1);
-            assertThat(new String(sink.objects().get(key).body(), StandardCharsets.UTF_8)).isEqualTo("body of " + key);
+            assertThat(new String(sink.objects().get(key).body(), StandardCharsets.UTF_8)).isEqualTo(bodyOf(key));
             assertThat(sink.objects().get(key).metadata()).containsEntry("profile-type", "heap");
         });
         await("every upload is reported", WAIT, () -> listener.uploaded.size() == 20);
@@ -65,7 +63,7 @@ class SpoolUploaderTest {
     @Test
     void keepsAFailingProfileInTheSpoolAndRetriesItUntilTheSinkAcceptsIt() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        List<String> keys = spoolProfiles(spool, 3);
+        List<String> keys = spoolProfiles(spool, STORE, 3, "heap");
         sink.failFirst(3);
         uploader(spool, TINY, 4).start();
 
@@ -82,7 +80,7 @@ class SpoolUploaderTest {
     @Test
     void removesAnEntryFromTheSpoolOnlyAfterTheSinkConfirmedTheStore() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        spoolProfiles(spool, 1);
+        spoolProfiles(spool, STORE, 1, "heap");
         SpooledProfile entry = spool.pending().get(0);
         sink.hold(true);
         uploader(spool, TINY, 4).start();
@@ -98,7 +96,7 @@ class SpoolUploaderTest {
 
     @Test
     void uploadsWhatAPreviousRunLeftInTheSpool() throws IOException {
-        List<String> keys = spoolProfiles(ProfileSpool.open(dir, 1 << 20), 5);
+        List<String> keys = spoolProfiles(ProfileSpool.open(dir, 1 << 20), STORE, 5, "heap");
         ProfileSpool restarted = ProfileSpool.open(dir, 1 << 20);
 
         uploader(restarted, TINY, 4).start();
@@ -114,7 +112,7 @@ class SpoolUploaderTest {
         SpoolUploader uploader = uploader(spool, TINY, 4);
         uploader.start();
 
-        List<String> keys = spoolProfiles(spool, 2);
+        List<String> keys = spoolProfiles(spool, STORE, 2, "heap");
         uploader.wake();
 
         await("the spool is empty", WAIT, () -> spool.count() == 0);
@@ -124,7 +122,7 @@ class SpoolUploaderTest {
     @Test
     void neverHasMoreUploadsInFlightThanItsLimit() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        spoolProfiles(spool, 10);
+        spoolProfiles(spool, STORE, 10, "heap");
         sink.hold(true);
         uploader(spool, TINY, 3).start();
 
@@ -141,7 +139,7 @@ class SpoolUploaderTest {
     @Test
     void waitsForTheBackoffInsteadOfRetryingWhenWoken() throws Exception {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        String key = spoolProfiles(spool, 1).get(0);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
         sink.failFirst(1);
         SpoolUploader uploader = uploader(spool, FOREVER, 4);
         uploader.start();
@@ -159,7 +157,7 @@ class SpoolUploaderTest {
     @Test
     void drainRetriesWaitingEntriesAtOnceAndReportsAnEmptySpool() throws Exception {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        String key = spoolProfiles(spool, 1).get(0);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
         sink.failFirst(1);
         SpoolUploader uploader = uploader(spool, FOREVER, 4);
         uploader.start();
@@ -174,7 +172,7 @@ class SpoolUploaderTest {
     @Test
     void drainGivesUpAfterItsTimeoutAndKeepsTheEntries() throws Exception {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        spoolProfiles(spool, 2);
+        spoolProfiles(spool, STORE, 2, "heap");
         sink.down(key -> true);
         SpoolUploader uploader = uploader(spool, TINY, 4);
         uploader.start();
@@ -188,7 +186,7 @@ class SpoolUploaderTest {
     @Test
     void keepsEntriesWhoseSinkCannotBeCreatedAndUploadsThemOnceItCan() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        List<String> keys = spoolProfiles(spool, 2);
+        List<String> keys = spoolProfiles(spool, STORE, 2, "heap");
         CopyOnWriteArrayList<Boolean> available = new CopyOnWriteArrayList<>(List.of(false));
         Function<StoreLocation, ProfileSink> sinks = location -> {
             if (!available.get(0)) {
@@ -219,18 +217,6 @@ class SpoolUploaderTest {
                 maxInFlight);
         uploaders.add(uploader);
         return uploader;
-    }
-
-    private static List<String> spoolProfiles(ProfileSpool spool, int n) throws IOException {
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String key = "profiles/2026-11-25/shop/20261125101530-pod-" + i + "-heap.pprof";
-            SpoolSlot slot = spool.reserve();
-            Files.writeString(slot.tempFile(), "body of " + key);
-            spool.commit(slot, new SpoolRecord(key, STORE, Map.of("profile-type", "heap"), Map.of("reason", "on-demand")));
-            keys.add(key);
-        }
-        return keys;
     }
 
     /** Records listener calls; they arrive on the uploader's thread. */
