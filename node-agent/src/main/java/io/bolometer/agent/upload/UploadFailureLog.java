@@ -31,7 +31,7 @@ final class UploadFailureLog {
     void failed(String store, Throwable cause, int waiting) {
         Throwable root = unwrap(cause);
         if (seen.computeIfAbsent(store, s -> new HashSet<>()).add(key(root))) {
-            LOG.warn("Uploads to {} fail: {}; {} profiles wait in the spool and are retried with backoff",
+            LOG.warn("Uploads to {} fail: {}; keeping {} profile(s) in the spool, retrying with backoff",
                     store, describe(root), waiting);
         }
     }
