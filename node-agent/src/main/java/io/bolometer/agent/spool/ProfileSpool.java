@@ -1,0 +1,279 @@
+package io.bolometer.agent.spool;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable on-disk queue of profiles waiting for upload: an entry is a body {@code <id>.pprof} plus its record
+ * {@code <id>.json}, and a crash at any point leaves either a complete entry or nothing.
+ *
+ * <p>Ids are {@code <16-digit epoch micros>-<8 hex random>}, strictly increasing within a directory (also across
+ * restarts: the next id is above the largest one found), so sorting ids is sorting by commit order.
+ */
+public final class ProfileSpool {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileSpool.class);
+    private static final String BODY = ".pprof";
+    private static final String RECORD = ".json";
+    private static final String RECORD_TEMP = ".json.tmp";
+    private static final String SLOT_PREFIX = "slot-";
+    private static final String SLOT_SUFFIX = ".part";
+    private static final String QUARANTINE = "corrupt";
+    private static final Pattern ID = Pattern.compile("(\\d{16})-[0-9a-f]{8}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final long maxBytes;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Object lock = new Object();
+    private final NavigableMap<String, SpooledProfile> entries = new TreeMap<>();
+    private long bytes;
+    private long lastMicros;
+
+    private ProfileSpool(Path dir, long maxBytes, Clock clock) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+    }
+
+    /** Opens (creating) the spool in {@code dir}, cleaning what a crash left half-done and loading committed entries. */
+    public static ProfileSpool open(Path dir, long maxBytes) throws IOException {
+        return open(dir, maxBytes, Clock.systemUTC());
+    }
+
+    /** As {@link #open(Path, long)}, with the clock that stamps new entries. */
+    public static ProfileSpool open(Path dir, long maxBytes, Clock clock) throws IOException {
+        if (maxBytes <= 0) {
+            throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+        }
+        Path absolute = dir.toAbsolutePath().normalize();
+        Files.createDirectories(absolute);
+        ProfileSpool spool = new ProfileSpool(absolute, maxBytes, clock);
+        spool.recover();
+        return spool;
+    }
+
+    /** Reserves a temporary file to stream one body into; refuses when the committed bytes reach the limit. */
+    public SpoolSlot reserve() throws IOException {
+        synchronized (lock) {
+            if (bytes >= maxBytes) {
+                throw new SpoolFullException(bytes, maxBytes);
+            }
+        }
+        Path temp = dir.resolve(SLOT_PREFIX + UUID.randomUUID() + SLOT_SUFFIX);
+        Files.createFile(temp);
+        return new SpoolSlot(temp);
+    }
+
+    /** Makes the slot's body a durable entry with its record; only then may the capture count as spooled. */
+    public SpooledProfile commit(SpoolSlot slot, SpoolRecord record) throws IOException {
+        Path temp = ownSlot(slot);
+        force(temp);
+        long size = Files.size(temp);
+        String id = nextId();
+        Path recordTemp = dir.resolve(id + RECORD_TEMP);
+        Path recordFile = dir.resolve(id + RECORD);
+        Path body = dir.resolve(id + BODY);
+        try {
+            Files.write(recordTemp, JSON.writeValueAsBytes(record));
+            force(recordTemp);
+            // Record first, body last: a body in place always has its record; a record without body is a crash.
+            Files.move(recordTemp, recordFile, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(recordTemp);
+            Files.deleteIfExists(recordFile);
+            throw e;
+        }
+        SpooledProfile entry = new SpooledProfile(id, body, size, record, instantOf(id));
+        synchronized (lock) {
+            entries.put(id, entry);
+            bytes += size;
+        }
+        return entry;
+    }
+
+    /** Deletes a slot's temporary file without committing it (fetch or validation failed). */
+    public void discard(SpoolSlot slot) {
+        try {
+            Files.deleteIfExists(ownSlot(slot));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete spool slot " + slot.tempFile(), e);
+        }
+    }
+
+    /** Committed entries, oldest first. */
+    public List<SpooledProfile> pending() {
+        synchronized (lock) {
+            return List.copyOf(entries.values());
+        }
+    }
+
+    /** Forgets an entry for good; call only after its upload completed. Removing twice is harmless. */
+    public void remove(SpooledProfile entry) {
+        try {
+            // Record first: a body left without its record is cleaned at the next open, never re-sent.
+            Files.deleteIfExists(dir.resolve(entry.id() + RECORD));
+            Files.deleteIfExists(entry.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete spool entry " + entry.id(), e);
+        }
+        synchronized (lock) {
+            if (entries.remove(entry.id()) != null) {
+                bytes -= entry.sizeBytes();
+            }
+        }
+    }
+
+    /** Bytes of committed bodies. */
+    public long bytes() {
+        synchronized (lock) {
+            return bytes;
+        }
+    }
+
+    /** Number of committed entries. */
+    public int count() {
+        synchronized (lock) {
+            return entries.size();
+        }
+    }
+
+    /** The spool's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    private void recover() throws IOException {
+        Set<String> bodies = new HashSet<>();
+        Set<String> records = new HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if ((name.startsWith(SLOT_PREFIX) && name.endsWith(SLOT_SUFFIX)) || name.endsWith(RECORD_TEMP)) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(BODY) && isId(strip(name, BODY))) {
+                    bodies.add(strip(name, BODY));
+                } else if (name.endsWith(RECORD) && isId(strip(name, RECORD))) {
+                    records.add(strip(name, RECORD));
+                }
+            }
+        }
+        for (String id : bodies) {
+            if (!records.contains(id)) {
+                Files.deleteIfExists(dir.resolve(id + BODY));
+            }
+        }
+        for (String id : records) {
+            if (!bodies.contains(id)) {
+                Files.deleteIfExists(dir.resolve(id + RECORD));
+            } else {
+                load(id);
+            }
+        }
+        if (!entries.isEmpty()) {
+            lastMicros = micros(entries.lastKey());
+            LOG.info("Spool {} holds {} profiles ({} bytes) from a previous run", dir, entries.size(), bytes);
+        }
+    }
+
+    private void load(String id) throws IOException {
+        Path recordFile = dir.resolve(id + RECORD);
+        Path body = dir.resolve(id + BODY);
+        SpoolRecord record;
+        try {
+            record = JSON.readValue(recordFile.toFile(), SpoolRecord.class);
+        } catch (IOException | IllegalArgumentException e) {
+            // Kept aside rather than deleted: it is somebody's profile, and the cause is worth a look.
+            Path quarantine = Files.createDirectories(dir.resolve(QUARANTINE));
+            Files.move(recordFile, quarantine.resolve(recordFile.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(body, quarantine.resolve(body.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("Moved spool entry {} to {}: its record is unreadable ({})", id, quarantine, e.getMessage());
+            return;
+        }
+        long size = Files.size(body);
+        entries.put(id, new SpooledProfile(id, body, size, record, instantOf(id)));
+        bytes += size;
+    }
+
+    private String nextId() {
+        Instant now = clock.instant();
+        long nowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, now);
+        synchronized (lock) {
+            lastMicros = Math.max(nowMicros, lastMicros + 1);
+            return String.format("%016d-%08x", lastMicros, random.nextInt());
+        }
+    }
+
+    private Path ownSlot(SpoolSlot slot) {
+        Path temp = slot.tempFile().toAbsolutePath().normalize();
+        String name = temp.getFileName().toString();
+        if (!dir.equals(temp.getParent()) || !name.startsWith(SLOT_PREFIX) || !name.endsWith(SLOT_SUFFIX)) {
+            throw new IllegalArgumentException("Not a slot of spool " + dir + ": " + slot.tempFile());
+        }
+        return temp;
+    }
+
+    private void forceDirectory() {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to sync a directory; the entry's files themselves are synced already.
+            LOG.debug("Could not sync spool directory {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    private static boolean isId(String name) {
+        return ID.matcher(name).matches();
+    }
+
+    private static String strip(String name, String suffix) {
+        return name.substring(0, name.length() - suffix.length());
+    }
+
+    private static long micros(String id) {
+        Matcher m = ID.matcher(id);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not a spool id: " + id);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static Instant instantOf(String id) {
+        return Instant.EPOCH.plus(micros(id), ChronoUnit.MICROS);
+    }
+
+    @Override
+    public String toString() {
+        return "spool " + dir;
+    }
+}

@@ -1,0 +1,251 @@
+package io.bolometer.agent.upload;
+
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.spool.SpooledProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the spool into its sinks, oldest first, a few uploads at a time; a failed upload keeps its entry and is
+ * retried with backoff, and an entry leaves the spool only once its sink confirmed the store.
+ *
+ * <p>All state lives on one daemon thread, so there are no locks: sink completions hop back onto it. Two kinds of
+ * backoff: each entry waits its own delay after a failure, and a store that just failed is paused as a whole, so
+ * a thousand waiting profiles don't hammer an unreachable S3 (after the pause, at most {@code maxInFlight} probe).
+ */
+public final class SpoolUploader implements AutoCloseable {
+
+    /** Uploads in flight at once unless told otherwise. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /** An upload not done after this counts as failed and is retried (the key is fixed, so a late finish is harmless). */
+    public static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolUploader.class);
+
+    private final ProfileSpool spool;
+    private final Function<StoreLocation, ProfileSink> sinks;
+    private final UploadListener listener;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final int maxInFlight;
+    private final ScheduledExecutorService executor;
+    private final UploadFailureLog failures = new UploadFailureLog();
+
+    // Confined to the executor's thread.
+    private final Map<String, Attempts> attempts = new HashMap<>();
+    private final Map<StoreLocation, Attempts> paused = new HashMap<>();
+    private final List<CompletableFuture<Boolean>> drains = new CopyOnWriteArrayList<>();
+    private int inFlight;
+    private boolean started;
+
+    /** An uploader with {@value #DEFAULT_MAX_IN_FLIGHT} uploads in flight. */
+    public SpoolUploader(ProfileSpool spool, Function<StoreLocation, ProfileSink> sinks, UploadListener listener,
+                         Clock clock, Backoff backoff) {
+        this(spool, sinks, listener, clock, backoff, DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** An uploader with at most {@code maxInFlight} uploads in flight. */
+    public SpoolUploader(ProfileSpool spool, Function<StoreLocation, ProfileSink> sinks, UploadListener listener,
+                         Clock clock, Backoff backoff, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+        }
+        this.spool = spool;
+        this.sinks = sinks;
+        this.listener = listener;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.maxInFlight = maxInFlight;
+        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "spool-uploader");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts uploading what is pending, including what a previous run left in the spool. */
+    public void start() {
+        run(() -> {
+            started = true;
+            pump();
+        });
+    }
+
+    /** Says a new entry was committed; cheap, call it after every commit. */
+    public void wake() {
+        run(this::pump);
+    }
+
+    /**
+     * For graceful shutdown: retries every waiting entry now (backoff aside) and completes with {@code true} once
+     * the spool is empty, or {@code false} when {@code timeout} passes first. Entries left stay for the next run.
+     */
+    public CompletableFuture<Boolean> drain(Duration timeout) {
+        CompletableFuture<Boolean> drained = new CompletableFuture<>();
+        drains.add(drained);
+        try {
+            executor.execute(() -> {
+                started = true;
+                attempts.values().forEach(Attempts::release);
+                paused.values().forEach(Attempts::release);
+                pump();
+            });
+            executor.schedule(() -> {
+                drains.remove(drained);
+                drained.complete(false);
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            drains.remove(drained);
+            drained.complete(spool.count() == 0);
+        }
+        return drained;
+    }
+
+    /** Stops the uploader's thread; uploads in flight finish or not, their entries stay in the spool either way. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        drains.forEach(drained -> drained.complete(spool.count() == 0));
+        drains.clear();
+    }
+
+    /** Uploads in flight, read on the uploader's thread: tests use it as a barrier behind queued work. */
+    CompletableFuture<Integer> inFlight() {
+        return CompletableFuture.supplyAsync(() -> inFlight, executor);
+    }
+
+    private void pump() {
+        if (!started) {
+            return;
+        }
+        List<SpooledProfile> pending = spool.pending();
+        Set<String> ids = new HashSet<>();
+        for (SpooledProfile entry : pending) {
+            ids.add(entry.id());
+            if (inFlight >= maxInFlight) {
+                continue;
+            }
+            Attempts entryAttempts = attempts.computeIfAbsent(entry.id(), id -> new Attempts());
+            StoreLocation store = entry.record().store();
+            if (!entryAttempts.busy && !entryAttempts.waiting
+                    && !paused.computeIfAbsent(store, s -> new Attempts()).waiting) {
+                begin(entry, entryAttempts);
+            }
+        }
+        attempts.keySet().retainAll(ids);
+        if (inFlight == 0 && spool.count() == 0) {
+            drains.forEach(drained -> drained.complete(true));
+            drains.clear();
+        }
+    }
+
+    private void begin(SpooledProfile entry, Attempts entryAttempts) {
+        entryAttempts.busy = true;
+        inFlight++;
+        Instant startedAt = clock.instant();
+        CompletableFuture<Void> stored;
+        try {
+            stored = sinks.apply(entry.record().store()).store(entry.toStored());
+        } catch (RuntimeException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.orTimeout(UPLOAD_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((ignored, error) -> run(() -> finished(entry, entryAttempts, startedAt, error)));
+    }
+
+    private void finished(SpooledProfile entry, Attempts entryAttempts, Instant startedAt, Throwable error) {
+        inFlight--;
+        entryAttempts.busy = false;
+        StoreLocation store = entry.record().store();
+        Attempts storeAttempts = paused.computeIfAbsent(store, s -> new Attempts());
+        if (error == null) {
+            succeeded(entry, startedAt, store, storeAttempts);
+        } else {
+            Throwable cause = UploadFailureLog.unwrap(error);
+            entryAttempts.count++;
+            retryLater(entryAttempts, entryAttempts.count);
+            if (!storeAttempts.waiting) {
+                storeAttempts.count++;
+                retryLater(storeAttempts, storeAttempts.count);
+            }
+            failures.failed(store.toString(), cause, spool.count());
+            notify(() -> listener.failed(entry, cause, entryAttempts.count));
+        }
+        pump();
+    }
+
+    private void succeeded(SpooledProfile entry, Instant startedAt, StoreLocation store, Attempts storeAttempts) {
+        try {
+            spool.remove(entry);
+        } catch (RuntimeException e) {
+            // Stored already; the files left behind get uploaded again after a restart, to the same key.
+            LOG.warn("Uploaded {} but could not delete it from the spool: {}", entry.record().objectKey(),
+                    UploadFailureLog.describe(e));
+        }
+        attempts.remove(entry.id());
+        storeAttempts.count = 0;
+        failures.succeeded(store.toString());
+        Duration took = Duration.between(startedAt, clock.instant());
+        notify(() -> listener.uploaded(entry, took));
+    }
+
+    private void retryLater(Attempts waiter, int attempt) {
+        waiter.waiting = true;
+        long generation = ++waiter.generation;
+        Duration delay = backoff.delay(attempt);
+        try {
+            executor.schedule(() -> {
+                if (waiter.generation == generation) {
+                    waiter.waiting = false;
+                    pump();
+                }
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing retries any more; the entry stays in the spool for the next run.
+        }
+    }
+
+    private void notify(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Upload listener failed: {}", e.toString());
+        }
+    }
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Closed: the spool keeps whatever was not confirmed.
+        }
+    }
+
+    /** Failure count and wait state of one entry or one store. */
+    private static final class Attempts {
+        int count;
+        boolean waiting;
+        boolean busy;
+        long generation;
+
+        void release() {
+            waiting = false;
+            generation++;
+        }
+    }
+}

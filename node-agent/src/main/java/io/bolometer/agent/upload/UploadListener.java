@@ -1,0 +1,25 @@
+package io.bolometer.agent.upload;
+
+import io.bolometer.agent.spool.SpooledProfile;
+import java.time.Duration;
+
+/** Hears how uploads from the spool end, for metrics and status; called on the uploader's thread, so be quick. */
+public interface UploadListener {
+
+    /** A profile is stored and removed from the spool; {@code took} is from upload start to completion. */
+    void uploaded(SpooledProfile profile, Duration took);
+
+    /** An upload attempt failed; the profile stays in the spool and is retried. {@code attempt} counts from 1. */
+    void failed(SpooledProfile profile, Throwable cause, int attempt);
+
+    /** A listener that ignores everything. */
+    UploadListener NONE = new UploadListener() {
+        @Override
+        public void uploaded(SpooledProfile profile, Duration took) {
+        }
+
+        @Override
+        public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+        }
+    };
+}

@@ -1,0 +1,207 @@
+package io.bolometer.agent.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bolometer.agent.upload.StoreLocation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfileSpoolTest {
+
+    private static final StoreLocation S3 = new StoreLocation.S3("bucket", "eu-west-1", "http://127.0.0.1:9", true);
+    private static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-25T10:15:30Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsCommittedEntriesWithTheirRecordsAcrossReopen() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        SpoolRecord record = new SpoolRecord("profiles/2026-11-25/shop/20261125101530-pod-a-cpu.pprof", S3,
+                Map.of("pod-name", "pod-a", "label-team", "=?UTF-8?B?w6lxdWlwZQ==?="), Map.of("reason", "requested"));
+        SpooledProfile committed = spool(spool, "body-a", record);
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(reopened.pending()).singleElement().satisfies(entry -> {
+            assertThat(entry.id()).isEqualTo(committed.id());
+            assertThat(entry.record()).isEqualTo(record);
+            assertThat(entry.sizeBytes()).isEqualTo(6);
+            assertThat(entry.body()).hasContent("body-a");
+            assertThat(entry.spooledAt()).isEqualTo(committed.spooledAt());
+        });
+        assertThat(reopened.bytes()).isEqualTo(6);
+        assertThat(reopened.count()).isEqualTo(1);
+    }
+
+    @Test
+    void listsPendingOldestFirstAlsoAfterReopenWhenTheClockStandsStill() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20, FIXED);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            keys.add("k" + i);
+            spool(spool, "b" + i, record("k" + i));
+        }
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20, FIXED);
+        keys.add("k5");
+        spool(reopened, "b5", record("k5"));
+
+        assertThat(reopened.pending()).extracting(e -> e.record().objectKey()).containsExactlyElementsOf(keys);
+        assertThat(ProfileSpool.open(dir, 1 << 20, FIXED).pending())
+                .extracting(e -> e.record().objectKey()).containsExactlyElementsOf(keys);
+    }
+
+    @Test
+    void deletesSlotsThatACrashedRunLeftUncommitted() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        Path stale = spool.reserve().tempFile();
+        Files.writeString(stale, "half a body");
+        Path staleRecordTemp = Files.writeString(dir.resolve("0000000000000001-0000abcd.json.tmp"), "{");
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(stale).doesNotExist();
+        assertThat(staleRecordTemp).doesNotExist();
+        assertThat(reopened.count()).isZero();
+    }
+
+    @Test
+    void deletesABodyWithoutItsRecordAtOpen() throws IOException {
+        SpooledProfile entry = spool(ProfileSpool.open(dir, 1 << 20), "orphan", record("k"));
+        Files.delete(dir.resolve(entry.id() + ".json"));
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(entry.body()).doesNotExist();
+        assertThat(reopened.pending()).isEmpty();
+        assertThat(reopened.bytes()).isZero();
+    }
+
+    @Test
+    void deletesARecordWithoutItsBodyAtOpen() throws IOException {
+        SpooledProfile entry = spool(ProfileSpool.open(dir, 1 << 20), "body", record("k"));
+        Files.delete(entry.body());
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(dir.resolve(entry.id() + ".json")).doesNotExist();
+        assertThat(reopened.pending()).isEmpty();
+    }
+
+    @Test
+    void movesAnEntryWithAnUnreadableRecordAsideInsteadOfLoadingIt() throws IOException {
+        SpooledProfile entry = spool(ProfileSpool.open(dir, 1 << 20), "body", record("k"));
+        Files.writeString(dir.resolve(entry.id() + ".json"), "{not json");
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(reopened.pending()).isEmpty();
+        assertThat(dir.resolve("corrupt").resolve(entry.id() + ".pprof")).hasContent("body");
+    }
+
+    @Test
+    void refusesReservationsOnceCommittedBytesReachTheLimit() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 10);
+        spool(spool, "12345", record("a"));
+        SpoolSlot stillFits = spool.reserve();
+        spool(spool, stillFits, "67890", record("b"));
+
+        assertThatThrownBy(spool::reserve).isInstanceOf(SpoolFullException.class);
+        assertThat(ProfileSpool.open(dir, 10).bytes()).isEqualTo(10);
+
+        spool.remove(spool.pending().get(0));
+        assertThat(spool.reserve().tempFile()).exists();
+    }
+
+    @Test
+    void removeDeletesBodyAndRecordAndIsHarmlessTwice() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        SpooledProfile keep = spool(spool, "keep", record("keep"));
+        SpooledProfile gone = spool(spool, "gone", record("gone"));
+
+        spool.remove(gone);
+        spool.remove(gone);
+
+        assertThat(gone.body()).doesNotExist();
+        assertThat(dir.resolve(gone.id() + ".json")).doesNotExist();
+        assertThat(spool.pending()).containsExactly(keep);
+        assertThat(spool.bytes()).isEqualTo(4);
+        assertThat(ProfileSpool.open(dir, 1 << 20).pending()).extracting(SpooledProfile::id).containsExactly(keep.id());
+    }
+
+    @Test
+    void discardDeletesTheSlotWithoutCommittingIt() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        SpoolSlot slot = spool.reserve();
+        Files.writeString(slot.tempFile(), "not a profile");
+
+        spool.discard(slot);
+
+        assertThat(slot.tempFile()).doesNotExist();
+        assertThat(spool.count()).isZero();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesToCommitAFileThatIsNotOneOfItsSlots() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere.bin"), "x");
+
+        assertThatThrownBy(() -> spool.commit(new SpoolSlot(elsewhere), record("k")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keepsCountAndBytesConsistentUnderConcurrentCommits() throws Exception {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<SpooledProfile>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String key = "k" + i;
+                futures.add(pool.submit(() -> spool(spool, "abc", record(key))));
+            }
+            for (Future<SpooledProfile> f : futures) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(spool.count()).isEqualTo(40);
+        assertThat(spool.bytes()).isEqualTo(120);
+        assertThat(spool.pending()).extracting(SpooledProfile::id).isSorted().doesNotHaveDuplicates();
+        assertThat(ProfileSpool.open(dir, 1 << 20).count()).isEqualTo(40);
+    }
+
+    private static SpoolRecord record(String key) {
+        return new SpoolRecord(key, new StoreLocation.Directory("/profiles"), Map.of("profile-type", "heap"), Map.of());
+    }
+
+    private static SpooledProfile spool(ProfileSpool spool, String body, SpoolRecord record) throws IOException {
+        return spool(spool, spool.reserve(), body, record);
+    }
+
+    private static SpooledProfile spool(ProfileSpool spool, SpoolSlot slot, String body, SpoolRecord record)
+            throws IOException {
+        Files.writeString(slot.tempFile(), body, StandardCharsets.UTF_8);
+        return spool.commit(slot, record);
+    }
+}

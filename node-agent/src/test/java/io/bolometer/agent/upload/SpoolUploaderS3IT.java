@@ -1,0 +1,77 @@
+package io.bolometer.agent.upload;
+
+import static io.bolometer.agent.testing.Eventually.await;
+import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
+import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.spool.SpooledProfile;
+import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.agent.testing.ToggleableProxy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+class SpoolUploaderS3IT {
+
+    private static final String BUCKET = "spool-it";
+    private static final Backoff QUICK = new Backoff(Duration.ofMillis(50), Duration.ofMillis(400), 0.2);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsProfilesInTheSpoolWhileS3IsDownAndUploadsEachExactlyOnceWhenItIsBack() throws Exception {
+        S3TestServer s3 = S3TestServer.shared();
+        s3.createBucket(BUCKET);
+        List<String> uploaded = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        UploadListener listener = new UploadListener() {
+            @Override
+            public void uploaded(SpooledProfile profile, Duration took) {
+                uploaded.add(profile.record().objectKey());
+            }
+
+            @Override
+            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+                failures.add(cause);
+            }
+        };
+        try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
+             SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
+            proxy.refuse();
+            StoreLocation store = new StoreLocation.S3(BUCKET, S3TestServer.REGION, proxy.endpoint().toString(), true);
+            ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+            List<String> keys = spoolProfiles(spool, store, 6, "goroutine");
+            try (SpoolUploader uploader = new SpoolUploader(spool, sinks, listener, Clock.systemUTC(), QUICK)) {
+                uploader.start();
+                await("uploads failed while S3 is down", Duration.ofSeconds(60), () -> failures.size() >= 3);
+                assertThat(spool.count()).isEqualTo(6);
+                assertThat(objects()).isEmpty();
+
+                proxy.accept();
+
+                await("the spool is empty", Duration.ofSeconds(60), () -> spool.count() == 0);
+                assertThat(uploader.drain(Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(objects()).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(uploaded).containsExactlyInAnyOrderElementsOf(keys);
+            for (String key : keys) {
+                assertThat(s3.getObject(BUCKET, key).asUtf8String()).isEqualTo(bodyOf(key));
+            }
+            assertThat(ProfileSpool.open(dir, 1 << 20).count()).isZero();
+        }
+    }
+
+    private static List<String> objects() {
+        return S3TestServer.shared().client().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+}

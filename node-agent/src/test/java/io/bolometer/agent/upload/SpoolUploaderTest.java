@@ -1,0 +1,239 @@
+package io.bolometer.agent.upload;
+
+import static io.bolometer.agent.testing.Eventually.await;
+import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
+import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.spool.SpooledProfile;
+import io.bolometer.agent.testing.InMemoryProfileSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolUploaderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Backoff TINY = new Backoff(Duration.ofMillis(1), Duration.ofMillis(4), 0.5);
+    private static final Backoff FOREVER = new Backoff(Duration.ofHours(1), Duration.ofHours(1), 0);
+    private static final StoreLocation STORE = new StoreLocation.Directory("/memory");
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryProfileSink sink = new InMemoryProfileSink();
+    private final RecordingListener listener = new RecordingListener();
+    private final List<SpoolUploader> uploaders = new ArrayList<>();
+
+    @AfterEach
+    void closeUploaders() {
+        uploaders.forEach(SpoolUploader::close);
+    }
+
+    @Test
+    void uploadsEveryPendingProfileExactlyOnceAndEmptiesTheSpool() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        List<String> keys = spoolProfiles(spool, STORE, 20, "heap");
+        uploader(spool, TINY, 4).start();
+
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+
+        assertThat(sink.objects()).containsOnlyKeys(keys);
+        keys.forEach(key -> {
+            assertThat(sink.successes(key)).as(key).isEqualTo(1);
+            assertThat(new String(sink.objects().get(key).body(), StandardCharsets.UTF_8)).isEqualTo(bodyOf(key));
+            assertThat(sink.objects().get(key).metadata()).containsEntry("profile-type", "heap");
+        });
+        await("every upload is reported", WAIT, () -> listener.uploaded.size() == 20);
+        assertThat(listener.uploaded).doesNotHaveDuplicates();
+        assertThat(listener.durations).allMatch(took -> !took.isNegative());
+    }
+
+    @Test
+    void keepsAFailingProfileInTheSpoolAndRetriesItUntilTheSinkAcceptsIt() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        List<String> keys = spoolProfiles(spool, STORE, 3, "heap");
+        sink.failFirst(3);
+        uploader(spool, TINY, 4).start();
+
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+
+        keys.forEach(key -> {
+            assertThat(sink.attempts(key)).as(key).isEqualTo(4);
+            assertThat(sink.successes(key)).as(key).isEqualTo(1);
+        });
+        await("every upload is reported", WAIT, () -> listener.uploaded.size() == 3);
+        assertThat(listener.failedAttempts).hasSize(9).containsOnly(1, 2, 3);
+    }
+
+    @Test
+    void removesAnEntryFromTheSpoolOnlyAfterTheSinkConfirmedTheStore() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        spoolProfiles(spool, STORE, 1, "heap");
+        SpooledProfile entry = spool.pending().get(0);
+        sink.hold(true);
+        uploader(spool, TINY, 4).start();
+
+        await("the upload is in flight", WAIT, () -> sink.heldCount() == 1);
+        assertThat(spool.pending()).containsExactly(entry);
+        assertThat(entry.body()).exists();
+
+        sink.releaseOne();
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+        assertThat(entry.body()).doesNotExist();
+    }
+
+    @Test
+    void uploadsWhatAPreviousRunLeftInTheSpool() throws IOException {
+        List<String> keys = spoolProfiles(ProfileSpool.open(dir, 1 << 20), STORE, 5, "heap");
+        ProfileSpool restarted = ProfileSpool.open(dir, 1 << 20);
+
+        uploader(restarted, TINY, 4).start();
+
+        await("the spool is empty", WAIT, () -> restarted.count() == 0);
+        assertThat(sink.objects()).containsOnlyKeys(keys);
+        assertThat(ProfileSpool.open(dir, 1 << 20).count()).isZero();
+    }
+
+    @Test
+    void uploadsEntriesCommittedAfterStartWhenWoken() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        SpoolUploader uploader = uploader(spool, TINY, 4);
+        uploader.start();
+
+        List<String> keys = spoolProfiles(spool, STORE, 2, "heap");
+        uploader.wake();
+
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+        assertThat(sink.objects()).containsOnlyKeys(keys);
+    }
+
+    @Test
+    void neverHasMoreUploadsInFlightThanItsLimit() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        spoolProfiles(spool, STORE, 10, "heap");
+        sink.hold(true);
+        uploader(spool, TINY, 3).start();
+
+        while (spool.count() > 0) {
+            int remaining = spool.count();
+            await("an upload is in flight", WAIT, () -> sink.heldCount() == Math.min(3, remaining));
+            sink.releaseOne();
+            await("the released entry leaves the spool", WAIT, () -> spool.count() == remaining - 1);
+        }
+
+        assertThat(sink.maxInFlight()).isEqualTo(3);
+    }
+
+    @Test
+    void waitsForTheBackoffInsteadOfRetryingWhenWoken() throws Exception {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
+        sink.failFirst(1);
+        SpoolUploader uploader = uploader(spool, FOREVER, 4);
+        uploader.start();
+        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+
+        for (int i = 0; i < 5; i++) {
+            uploader.wake();
+        }
+
+        assertThat(uploader.inFlight().get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(sink.attempts(key)).isEqualTo(1);
+        assertThat(spool.count()).isEqualTo(1);
+    }
+
+    @Test
+    void drainRetriesWaitingEntriesAtOnceAndReportsAnEmptySpool() throws Exception {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
+        sink.failFirst(1);
+        SpoolUploader uploader = uploader(spool, FOREVER, 4);
+        uploader.start();
+        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+
+        assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(sink.attempts(key)).isEqualTo(2);
+        assertThat(spool.count()).isZero();
+    }
+
+    @Test
+    void drainGivesUpAfterItsTimeoutAndKeepsTheEntries() throws Exception {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        spoolProfiles(spool, STORE, 2, "heap");
+        sink.down(key -> true);
+        SpoolUploader uploader = uploader(spool, TINY, 4);
+        uploader.start();
+
+        assertThat(uploader.drain(Duration.ofMillis(200)).get(10, TimeUnit.SECONDS)).isFalse();
+
+        assertThat(spool.count()).isEqualTo(2);
+        assertThat(sink.objects()).isEmpty();
+    }
+
+    @Test
+    void keepsEntriesWhoseSinkCannotBeCreatedAndUploadsThemOnceItCan() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        List<String> keys = spoolProfiles(spool, STORE, 2, "heap");
+        CopyOnWriteArrayList<Boolean> available = new CopyOnWriteArrayList<>(List.of(false));
+        Function<StoreLocation, ProfileSink> sinks = location -> {
+            if (!available.get(0)) {
+                throw new IllegalStateException("no sink for " + location);
+            }
+            return sink;
+        };
+        uploaders.add(new SpoolUploader(spool, sinks, listener, Clock.systemUTC(), TINY));
+        uploaders.get(0).start();
+        await("both entries failed", WAIT, () -> listener.failedAttempts.size() >= 2);
+        assertThat(spool.count()).isEqualTo(2);
+
+        available.set(0, true);
+
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+        assertThat(sink.objects()).containsOnlyKeys(keys);
+    }
+
+    @Test
+    void drainOfAnEmptySpoolCompletesAtOnce() throws Exception {
+        SpoolUploader uploader = uploader(ProfileSpool.open(dir, 1 << 20), FOREVER, 4);
+
+        assertThat(uploader.drain(Duration.ofHours(1)).get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private SpoolUploader uploader(ProfileSpool spool, Backoff backoff, int maxInFlight) {
+        SpoolUploader uploader = new SpoolUploader(spool, location -> sink, listener, Clock.systemUTC(), backoff,
+                maxInFlight);
+        uploaders.add(uploader);
+        return uploader;
+    }
+
+    /** Records listener calls; they arrive on the uploader's thread. */
+    private static final class RecordingListener implements UploadListener {
+        final List<String> uploaded = new CopyOnWriteArrayList<>();
+        final List<Integer> failedAttempts = new CopyOnWriteArrayList<>();
+        final List<Duration> durations = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void uploaded(SpooledProfile profile, Duration took) {
+            durations.add(took);
+            uploaded.add(profile.record().objectKey());
+        }
+
+        @Override
+        public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+            failedAttempts.add(attempt);
+        }
+    }
+}
