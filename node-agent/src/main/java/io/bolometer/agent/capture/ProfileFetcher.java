@@ -145,7 +145,6 @@ public final class ProfileFetcher implements AutoCloseable {
             deadlineTimer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> fail("timeout",
                     "no complete response within " + seconds(deadline) + " (" + seconds(expected) + " expected + "
                             + seconds(limits.grace()) + " grace)"));
-            armIdle(expected.plus(limits.idleTimeout()), "no response headers within ");
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
                     .setHost(endpoint.host())
@@ -164,6 +163,8 @@ public final class ProfileFetcher implements AutoCloseable {
                     request.reset();
                     return;
                 }
+                // connected: from here the server may take the profile's duration before it sends headers
+                armIdle(expected.plus(limits.idleTimeout()), "no response headers within ");
                 request.send().onComplete(sent -> {
                     if (sent.failed()) {
                         fail("io", "GET " + path + " failed: " + describe(sent.cause()));
