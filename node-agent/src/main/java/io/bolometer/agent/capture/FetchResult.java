@@ -1,0 +1,20 @@
+package io.bolometer.agent.capture;
+
+/** What one HTTP fetch of a profile ended with: a body on disk, a non-200 status, or a transport failure. */
+public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.HttpStatus, FetchResult.Failed {
+
+    /** HTTP 200 and the whole body written to the destination file. */
+    record Fetched(long bytes, String contentType) implements FetchResult {
+    }
+
+    /** A status other than 200 or 3xx; the body's start, sanitized and at most 200 characters, explains it. */
+    record HttpStatus(int status, String bodySnippet) implements FetchResult {
+    }
+
+    /**
+     * No usable response; {@code kind} is one of {@code connect}, {@code timeout}, {@code too-large},
+     * {@code redirect}, {@code io}. The destination file never remains.
+     */
+    record Failed(String kind, String message) implements FetchResult {
+    }
+}
