@@ -1,7 +1,9 @@
 package io.bolometer.agent;
 
 import io.bolometer.agent.capture.FetchLimits;
+import io.bolometer.agent.capture.PprofValidator;
 import io.bolometer.agent.capture.ProfileCapturer;
+import io.bolometer.agent.capture.ProfileFetcher;
 import io.bolometer.agent.collect.KeyAllocator;
 import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.TargetScheduler;
@@ -78,10 +80,11 @@ public final class AgentRuntime implements AutoCloseable {
         ProfileSpool spool = ProfileSpool.open(settings.spoolDir(), settings.spoolMaxBytes());
         metrics.gauge("profiling.spool.profiles", "Profiles waiting in the local spool for upload", spool::count);
         metrics.gauge("profiling.spool.bytes", "Bytes waiting in the local spool for upload", spool::bytes);
-        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics), clock, Backoff.defaults());
+        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics), clock, Backoff.DEFAULT);
         KeyAllocator keys = new KeyAllocator();
         keys.reserveAll(spool.pending().stream().map(p -> p.record().objectKey()).toList(), clock.instant());
-        ProfileCapturer capturer = new ProfileCapturer(vertx, settings.fetchLimits());
+        ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
+        ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher, new PprofValidator());
         ProfileCollector collector = new ProfileCollector(capturer::capture, spool, uploader::wake, keys, metrics,
                 listener, clock);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

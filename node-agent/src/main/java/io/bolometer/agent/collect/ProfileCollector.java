@@ -151,43 +151,47 @@ public final class ProfileCollector {
 
     private TypeResult settle(ProfilingTarget target, ProfileType type, CaptureReason reason, Instant triggerTime,
                               SpoolSlot slot, CaptureOutcome outcome, Duration took) {
-        String subject = target.key() + "|" + type;
-        switch (outcome) {
-            case CaptureOutcome.Captured captured -> {
-                String key = keys.allocate(target.prefix(), triggerTime, target.service(), target.pod().name(), type);
-                ObjectMetadata meta = ProfileKeys.metadata(new ProfileDescriptor(
-                        target.pod().name(), target.pod().namespace(), type, reason, triggerTime, target.service(),
-                        target.node(), target.labels()));
-                try {
-                    spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags()));
-                } catch (IOException | RuntimeException e) {
-                    spool.discard(slot);
-                    metrics.error("spool");
-                    causes.failure("spool", "commit", "Cannot commit " + type + " profile of " + target.pod()
-                            + " to the spool: " + e.getMessage());
-                    return TypeResult.failed(type, "spool", e.getMessage());
-                }
-                metrics.captured(type, reason, took);
-                metrics.droppedMetadataLabels(meta.droppedLabels().size());
-                causes.success(subject, "Capturing " + type + " profiles of " + target.pod() + " works again");
-                spoolChanged.run();
-                return TypeResult.captured(type, key, captured.bytes());
-            }
-            case CaptureOutcome.Skipped skipped -> {
-                spool.discard(slot);
-                metrics.skipped(skipped.reason());
-                LOG.info("Skipped {} profile of {}: {}", type, target.pod(), skipped.reason());
-                return TypeResult.skipped(type, skipped.reason());
-            }
-            case CaptureOutcome.Failed failed -> {
-                spool.discard(slot);
-                metrics.error(failed.stage());
-                causes.failure(subject, failed.stage() + ":" + failed.cause(), "Cannot capture " + type
-                        + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage()
-                        + "): " + failed.cause());
-                return TypeResult.failed(type, failed.stage(), failed.cause());
-            }
+        if (outcome instanceof CaptureOutcome.Captured captured) {
+            return commit(target, type, reason, triggerTime, slot, captured, took);
         }
+        spool.discard(slot);
+        if (outcome instanceof CaptureOutcome.Skipped skipped) {
+            metrics.skipped(skipped.reason());
+            LOG.info("Skipped {} profile of {}: {}", type, target.pod(), skipped.reason());
+            return TypeResult.skipped(type, skipped.reason());
+        }
+        CaptureOutcome.Failed failed = (CaptureOutcome.Failed) outcome;
+        metrics.error(failed.stage());
+        causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
+                + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage() + "): "
+                + failed.cause());
+        return TypeResult.failed(type, failed.stage(), failed.cause());
+    }
+
+    /** Fixes the object key and metadata and commits the validated body to the spool. */
+    private TypeResult commit(ProfilingTarget target, ProfileType type, CaptureReason reason, Instant triggerTime,
+                              SpoolSlot slot, CaptureOutcome.Captured captured, Duration took) {
+        String key = keys.allocate(target.prefix(), triggerTime, target.service(), target.pod().name(), type);
+        ObjectMetadata meta = ProfileKeys.metadata(new ProfileDescriptor(target.pod().name(),
+                target.pod().namespace(), type, reason, triggerTime, target.service(), target.node(), target.labels()));
+        try {
+            spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags()));
+        } catch (IOException | RuntimeException e) {
+            spool.discard(slot);
+            metrics.error("spool");
+            causes.failure("spool", "commit", "Cannot commit " + type + " profile of " + target.pod()
+                    + " to the spool: " + e.getMessage());
+            return TypeResult.failed(type, "spool", e.getMessage());
+        }
+        metrics.captured(type, reason, took);
+        metrics.droppedMetadataLabels(meta.droppedLabels().size());
+        causes.success(subject(target, type), "Capturing " + type + " profiles of " + target.pod() + " works again");
+        spoolChanged.run();
+        return TypeResult.captured(type, key, captured.bytes());
+    }
+
+    private static String subject(ProfilingTarget target, ProfileType type) {
+        return target.key() + "|" + type;
     }
 
     private static void log(ProfilingTarget target, CaptureReason reason, String detail, CaptureSummary summary) {
