@@ -95,11 +95,6 @@ public final class AgentRuntime implements AutoCloseable {
         TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
         AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
                 executor, usage);
-        int leftOver = spool.count();
-        if (leftOver > 0) {
-            LOG.info("Found {} profiles ({} bytes) left in the spool {} by a previous run; uploading them",
-                    leftOver, spool.bytes(), settings.spoolDir());
-        }
         uploader.start();
         try {
             runtime.http.start(settings.bindHost(), settings.metricsPort(), settings.healthPort());

@@ -1,0 +1,170 @@
+package io.bolometer.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.standalone.StandaloneAgent;
+import io.bolometer.agent.testing.Await;
+import io.bolometer.agent.testing.GoToolchain;
+import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.agent.testing.SampleApp;
+import io.bolometer.agent.testing.Scrape;
+import io.bolometer.agent.testing.ToggleableProxy;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Nothing taken is lost: S3 outages and a SIGKILLed agent leave profiles in the spool, and they all arrive once. */
+class SpoolRecoveryIT {
+    private static S3TestServer s3;
+
+    @TempDir
+    Path dir;
+    private SampleApp app;
+    private ToggleableProxy proxy;
+    private String bucket;
+
+    @BeforeAll
+    static void startS3() {
+        s3 = S3TestServer.shared();
+        System.setProperty("aws.accessKeyId", "test-access-key");
+        System.setProperty("aws.secretAccessKey", "test-secret-key");
+    }
+
+    @BeforeEach
+    void start() {
+        app = SampleApp.start("127.0.0.41");
+        proxy = ToggleableProxy.start(s3.port());
+        bucket = "spool-" + System.nanoTime();
+        s3.createBucket(bucket);
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        app.close();
+    }
+
+    private Path config(String name, boolean periodic) throws IOException {
+        return Files.writeString(dir.resolve(name), """
+                store:
+                  s3: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
+                spool: ./spool
+                metricsPort: 0
+                healthPort: 0
+                config:
+                  onDemand: {enabled: %s, intervalSeconds: 10}
+                  profileTypes: [heap, goroutine]
+                targets:
+                  - name: sample-app-7d9f8-x2x
+                    labels: {app: sample-app}
+                    url: %s
+                """.formatted(bucket, proxy.endpoint(), periodic, app.baseUrl()));
+    }
+
+    private Set<String> bucketKeys() {
+        return new TreeSet<>(s3.client().listObjectsV2(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList());
+    }
+
+    /** The object keys recorded beside the spooled bodies. */
+    private Set<String> spooledKeys() {
+        Path spool = dir.resolve("spool");
+        if (!Files.isDirectory(spool)) {
+            return Set.of();
+        }
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> files = Files.list(spool)) {
+            Set<String> keys = new TreeSet<>();
+            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                if (Files.exists(Path.of(record.toString().replace(".json", ".pprof")))) {
+                    keys.add(json.readTree(record.toFile()).path("objectKey").asText());
+                }
+            }
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void keepsProfilesInTheSpoolWhileS3IsDownAndDeliversEachOnceAfterwards() throws Exception {
+        proxy.refuse();
+        Vertx vertx = Vertx.vertx();
+        AgentRuntime agent = StandaloneAgent.start(vertx, config("agent.yaml", true), Path.of("/proc"), Clock.systemUTC());
+        try {
+            Await.until(Duration.ofSeconds(40), "two captures waiting in the spool", () -> agent.spool().count() >= 4);
+            Await.until(Duration.ofSeconds(20), "failed uploads to be counted",
+                    () -> Scrape.value(agent.metrics().scrape(), "profiling_errors_total{stage=\"upload\"}") >= 1);
+            assertThat(bucketKeys()).isEmpty();
+
+            proxy.accept();
+            Await.until(Duration.ofSeconds(60), "the spool to drain after S3 is back", () -> agent.spool().count() == 0);
+        } finally {
+            assertThat(agent.shutdown(Duration.ofSeconds(30))).as("spool drained at shutdown").isTrue();
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+        String scrape = agent.metrics().scrape();
+        double captured = Scrape.sum(scrape, "profiling_captures_total", "");
+        assertThat(captured).isGreaterThanOrEqualTo(4);
+        assertThat(bucketKeys()).as("every captured profile stored once, under its own key").hasSize((int) captured);
+        assertThat(Scrape.sum(scrape, "profiling_uploads_total", "")).isEqualTo(captured);
+    }
+
+    @Test
+    void deliversWhatASigkilledAgentLeftInTheSpoolWithoutDuplicates() throws Exception {
+        proxy.refuse();
+        Process first = startAgentProcess(config("first.yaml", true), "first");
+        Set<String> leftBehind;
+        try {
+            Await.until(Duration.ofSeconds(60), "two captures in the spool of the first agent", () -> spooledKeys().size() >= 4);
+        } finally {
+            first.toHandle().destroyForcibly(); // SIGKILL: no shutdown hook, no drain
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        leftBehind = spooledKeys();
+        assertThat(bucketKeys()).isEmpty();
+
+        proxy.accept();
+        Process second = startAgentProcess(config("second.yaml", false), "second");
+        try {
+            Await.until(Duration.ofSeconds(60), "the restarted agent to deliver the spool",
+                    () -> bucketKeys().equals(leftBehind), () -> "bucket " + bucketKeys() + " vs spooled " + leftBehind);
+            Await.until(Duration.ofSeconds(10), "the spool to be empty", () -> spooledKeys().isEmpty());
+        } finally {
+            second.toHandle().destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(bucketKeys()).isEqualTo(leftBehind);
+        assertThat(leftBehind).allMatch(k -> k.matches("profiles/\\d{4}-\\d{2}-\\d{2}/sample-app/\\d{14}-sample-app-7d9f8-x2x-(heap|goroutine)(-\\d+)?\\.pprof"));
+    }
+
+    private Process startAgentProcess(Path config, String name) throws IOException {
+        Path jar = GoToolchain.repoRoot().resolve("node-agent/target/bolometer-node-agent.jar");
+        assertThat(jar).as("the packaged agent (mvn package runs before failsafe)").exists();
+        Path log = GoToolchain.repoRoot().resolve("node-agent/target/spool-recovery-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-jar", jar.toString(), "--standalone", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("AWS_ACCESS_KEY_ID", "test-access-key");
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", "test-secret-key");
+        builder.environment().put("AWS_REGION", "us-east-1");
+        builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        return builder.start();
+    }
+
+}
