@@ -70,9 +70,9 @@ AGENT_PID=$!
 wait_for 30 "the agent to serve metrics" grep -q "Serving /metrics on port" "$WORK/agent.log"
 METRICS_PORT=$(sed -n 's/.*Serving \/metrics on port \([0-9]*\).*/\1/p' "$WORK/agent.log" | head -1)
 
-echo "==> Heating the app: CPU burn (1 core against a 0.5-core limit) and lock contention"
+echo "==> Heating the app: CPU burn (2 cores against a 0.5-core limit) and lock contention"
 curl -fsS "http://$APP_ADDR/contend?on=1" >/dev/null
-curl -fsS "http://$APP_ADDR/burn?on=1" >/dev/null
+curl -fsS "http://$APP_ADDR/burn?on=1&workers=2" >/dev/null
 echo "    waiting for the agent to notice (checks every 5 s) and capture 4 profiles (cpu runs 5 s)"
 count_profiles() { find "$PROFILES" -name '*.pprof' 2>/dev/null | wc -l; }
 end=$((SECONDS + DEADLINE_SECONDS))
@@ -97,8 +97,10 @@ sed 's/^/    /' "$CPU.json"; echo
 echo
 echo "==> go tool pprof -top $CPU"
 "$GO" tool pprof -top "$CPU" 2>/dev/null | head -14 | sed 's/^/    /'
-if "$GO" tool pprof -top "$CPU" 2>/dev/null | grep -q 'main.burnCPU'; then
-  echo "    -> the hottest code is main.burnCPU, the sample app's burn loop"
+if BURN=$("$GO" tool pprof -top "$CPU" 2>/dev/null | grep 'main.burnCPU'); then
+  echo "    -> main.burnCPU, the sample app's burn loop, is where the time went:"
+  echo "$BURN" | sed 's/^ */       /'
+
 else
   echo "demo: ERROR: main.burnCPU not found in the CPU profile" >&2; exit 1
 fi
