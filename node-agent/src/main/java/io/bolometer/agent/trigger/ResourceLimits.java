@@ -20,36 +20,28 @@ public record ResourceLimits(double cpuCores, Basis cpuBasis, long memoryBytes, 
      */
     public static ResourceLimits resolve(double cpuLimit, double cpuRequest, double cpuAllocatable,
                                          long memoryLimit, long memoryRequest, long memoryAllocatable) {
-        double cpu;
-        Basis cpuBasis;
-        if (cpuLimit > 0) {
-            cpu = cpuLimit;
-            cpuBasis = Basis.LIMIT;
-        } else if (cpuRequest > 0) {
-            cpu = cpuRequest;
-            cpuBasis = Basis.REQUEST;
-        } else if (cpuAllocatable > 0) {
-            cpu = cpuAllocatable;
-            cpuBasis = Basis.ALLOCATABLE;
-        } else {
-            cpu = 0;
-            cpuBasis = Basis.UNKNOWN;
+        Basis cpuBasis = basis(cpuLimit, cpuRequest, cpuAllocatable);
+        Basis memoryBasis = basis(memoryLimit, memoryRequest, memoryAllocatable);
+        return new ResourceLimits(pick(cpuBasis, cpuLimit, cpuRequest, cpuAllocatable), cpuBasis,
+                (long) pick(memoryBasis, memoryLimit, memoryRequest, memoryAllocatable), memoryBasis);
+    }
+
+    private static Basis basis(double limit, double request, double allocatable) {
+        if (limit > 0) {
+            return Basis.LIMIT;
         }
-        long memory;
-        Basis memoryBasis;
-        if (memoryLimit > 0) {
-            memory = memoryLimit;
-            memoryBasis = Basis.LIMIT;
-        } else if (memoryRequest > 0) {
-            memory = memoryRequest;
-            memoryBasis = Basis.REQUEST;
-        } else if (memoryAllocatable > 0) {
-            memory = memoryAllocatable;
-            memoryBasis = Basis.ALLOCATABLE;
-        } else {
-            memory = 0;
-            memoryBasis = Basis.UNKNOWN;
+        if (request > 0) {
+            return Basis.REQUEST;
         }
-        return new ResourceLimits(cpu, cpuBasis, memory, memoryBasis);
+        return allocatable > 0 ? Basis.ALLOCATABLE : Basis.UNKNOWN;
+    }
+
+    private static double pick(Basis basis, double limit, double request, double allocatable) {
+        return switch (basis) {
+            case LIMIT -> limit;
+            case REQUEST -> request;
+            case ALLOCATABLE -> allocatable;
+            default -> 0;
+        };
     }
 }
