@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * new RealApiServer();}; tests then use {@link #client()}, {@link #kubectl()}, {@link #installCrds()} and
  * {@link #auditLog()}. Missing binaries skip the class with a loud reason, or fail it under {@code CI=true}.
  */
-public final class RealApiServer implements BeforeAllCallback, AfterAllCallback {
+public final class RealApiServer implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
     public static final List<String> CRD_FILES =
             List.of("profilingconfigs.profiling.io-v1.yml", "profilingassignments.profiling.io-v1.yml");
 
@@ -40,10 +42,16 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     private AuditLog auditLog;
     private Kubectl kubectl;
 
+    /** Disabled (reported as skipped, with the reason) when the binaries are missing; throws under CI=true. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return ApiServerBinaries.fromEnvironment().missingReason().map(ConditionEvaluationResult::disabled)
+                .orElseGet(() -> ConditionEvaluationResult.enabled("kube-apiserver v" + ApiServerBinaries.VERSION + " found"));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         ApiServerBinaries binaries = ApiServerBinaries.fromEnvironment();
-        binaries.requirePresent();
         workDir = Files.createTempDirectory("bolometer-kapi-");
         Path policy = Files.writeString(workDir.resolve("audit-policy.yaml"), AuditLog.POLICY);
         auditLog = new AuditLog(workDir.resolve("audit.log"));
@@ -125,7 +133,9 @@ public final class RealApiServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     public static boolean established(CustomResourceDefinition crd) {
-        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        // right after creation the status can exist with no conditions yet
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
