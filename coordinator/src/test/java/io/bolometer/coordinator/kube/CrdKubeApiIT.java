@@ -147,6 +147,9 @@ class CrdKubeApiIT {
 
         assertThat(created.getMetadata().getNamespace()).isNull();
         assertThat(client.resources(ProfilingAssignment.class).withName("node-a").get().getSpec().getNodeName()).isEqualTo("node-a");
+        assertThat(API.auditLog().writes(w -> w.resource().equals("profilingassignments") && w.name().equals("node-a")))
+                .as("the audit log counts writes server-side").singleElement()
+                .satisfies(w -> assertThat(List.of(w.verb(), w.namespace(), String.valueOf(w.code()))).containsExactly("create", "", "201"));
     }
 
     private static Arguments violation(String what, Consumer<Map<String, Object>> breakIt, String field) {
