@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 MVN        ?= mvn
+CRD_OUT    := shared-model/target/classes/META-INF/fabric8
+CRD_FILES  := profilingconfigs.profiling.io-v1.yml profilingassignments.profiling.io-v1.yml
 MVN_FLAGS  ?= -B -ntp
 AGENT_JAR  := node-agent/target/bolometer-node-agent.jar
 SAMPLE_APP := examples/sample-app/bin/sample-app
@@ -24,8 +26,19 @@ build: sample-app ## Build the jars (no tests) and the sample app
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests
 	@ls -l $(AGENT_JAR)
 
+.PHONY: kube-apiserver
+kube-apiserver: ## Provide etcd, kube-apiserver and kubectl v1.20.2 from Debian's packages (cached under ~/.cache)
+	@KAPI_ETCD_LOOPBACK=1 bash scripts/kube-apiserver.sh
+
+.PHONY: crds
+crds: ## Regenerate the CRDs from the Java types and copy them to helm/bolometer/crds and deploy/crds
+	$(MVN) $(MVN_FLAGS) -q -pl shared-model process-classes
+	@mkdir -p helm/bolometer/crds deploy/crds
+	@for f in $(CRD_FILES); do cp $(CRD_OUT)/$$f helm/bolometer/crds/$$f; cp $(CRD_OUT)/$$f deploy/crds/$$f; done
+	@echo "CRDs copied to helm/bolometer/crds and deploy/crds"
+
 .PHONY: test
-test: go ## Run all tests: unit (*Test) and integration (*IT) with the real Go app and an embedded S3 server
+test: go kube-apiserver ## Run all tests: unit (*Test), integration (*IT) with the real Go app and an embedded S3 server, and *KubeApiIT on a real API server
 	$(MVN) $(MVN_FLAGS) verify -Dgo.binary="$$(bash scripts/ensure-go.sh)"
 
 .PHONY: unit-test

@@ -1,5 +1,7 @@
 package io.bolometer.model.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -20,5 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("profilingassignment")
 @ShortNames("passign")
 @Categories("profiling")
+// A target count is not expressible in JSONPath, so only the node is shown.
+@AdditionalPrinterColumn(name = "Node", jsonPath = ".spec.nodeName", getDescription = "The node whose agent runs this plan")
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ProfilingAssignment extends CustomResource<ProfilingAssignmentSpec, ProfilingAssignmentStatus> {
 }

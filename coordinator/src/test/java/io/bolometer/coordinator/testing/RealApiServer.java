@@ -1,0 +1,147 @@
+package io.bolometer.coordinator.testing;
+
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real kube-apiserver v1.20.2 + etcd for one test class, through {@code io.fabric8:kube-api-test}, bound to
+ * 127.0.0.1, with an audit log of writes. Register it as {@code @RegisterExtension static final RealApiServer API =
+ * new RealApiServer();}; tests then use {@link #client()}, {@link #kubectl()}, {@link #installCrds()} and
+ * {@link #auditLog()}. Missing binaries skip the class with a loud reason, or fail it under {@code CI=true}.
+ */
+public final class RealApiServer implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
+    public static final List<String> CRD_FILES =
+            List.of("profilingconfigs.profiling.io-v1.yml", "profilingassignments.profiling.io-v1.yml");
+
+    private final List<KubernetesClient> clients = new ArrayList<>();
+    private KubeAPIServer server;
+    private Path workDir;
+    private String kubeConfigYaml;
+    private Path kubeconfigFile;
+    private AuditLog auditLog;
+    private Kubectl kubectl;
+
+    /** Disabled (reported as skipped, with the reason) when the binaries are missing; throws under CI=true. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return ApiServerBinaries.fromEnvironment().missingReason().map(ConditionEvaluationResult::disabled)
+                .orElseGet(() -> ConditionEvaluationResult.enabled("kube-apiserver v" + ApiServerBinaries.VERSION + " found"));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        ApiServerBinaries binaries = ApiServerBinaries.fromEnvironment();
+        workDir = Files.createTempDirectory("bolometer-kapi-");
+        Path policy = Files.writeString(workDir.resolve("audit-policy.yaml"), AuditLog.POLICY);
+        auditLog = new AuditLog(workDir.resolve("audit.log"));
+        server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withTestDir(binaries.testDir().toString())
+                .withApiServerVersion(ApiServerBinaries.VERSION)
+                .withApiServerFlag("--bind-address", "127.0.0.1")
+                .withApiServerFlag("--advertise-address", "127.0.0.1")
+                .withApiServerFlag("--audit-policy-file", policy.toString())
+                .withApiServerFlag("--audit-log-path", auditLog.file().toString())
+                .withStartupTimeout(60_000)
+                .build());
+        long started = System.nanoTime();
+        server.start();
+        System.out.printf("Real kube-apiserver v%s ready for %s in %d ms%n", ApiServerBinaries.VERSION,
+                context.getDisplayName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        kubeConfigYaml = server.getKubeConfigYaml();
+        kubeconfigFile = Files.writeString(workDir.resolve("kubeconfig.yaml"), kubeConfigYaml);
+        kubectl = new Kubectl(binaries.kubectl(), kubeconfigFile, workDir);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        clients.forEach(KubernetesClient::close);
+        clients.clear();
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** A fabric8 client (Vert.x 5 HTTP client) with the server's admin credentials; closed after the class. */
+    public KubernetesClient client() {
+        return client(UnaryOperator.identity());
+    }
+
+    /** A client whose config is adjusted first, e.g. a distinct user agent to tell its writes apart in the audit log. */
+    public KubernetesClient client(UnaryOperator<Config> adjust) {
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(adjust.apply(Config.fromKubeconfig(kubeConfigYaml))).build();
+        clients.add(client);
+        return client;
+    }
+
+    public String kubeConfigYaml() {
+        return kubeConfigYaml;
+    }
+
+    public Path kubeconfigFile() {
+        return kubeconfigFile;
+    }
+
+    public Kubectl kubectl() {
+        return kubectl;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    /** Creates the CRDs generated from the Java types and waits (bounded) until the server serves them. */
+    public List<CustomResourceDefinition> installCrds() {
+        KubernetesClient client = client();
+        List<CustomResourceDefinition> installed = new ArrayList<>();
+        for (String file : CRD_FILES) {
+            try (InputStream in = RealApiServer.class.getResourceAsStream("/META-INF/fabric8/" + file)) {
+                if (in == null) {
+                    throw new IllegalStateException(file + " is not on the test classpath: build shared-model first");
+                }
+                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+                client.resource(crd).serverSideApply();
+                installed.add(client.apiextensions().v1().customResourceDefinitions()
+                        .withName(crd.getMetadata().getName())
+                        .waitUntilCondition(RealApiServer::established, 30, TimeUnit.SECONDS));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return installed;
+    }
+
+    public static boolean established(CustomResourceDefinition crd) {
+        // right after creation the status can exist with no conditions yet
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** The names of the two CRDs, derived from the Java types. */
+    public static List<String> crdNames() {
+        return List.of(CustomResourceDefinitionContext.fromCustomResourceType(ProfilingConfig.class).getName(),
+                CustomResourceDefinitionContext.fromCustomResourceType(ProfilingAssignment.class).getName());
+    }
+}
