@@ -12,6 +12,7 @@ import io.bolometer.agent.collect.TypeResult;
 import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.testing.MutableClock;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
@@ -20,11 +21,8 @@ import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus.ConfigCounters;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,7 @@ class AssignmentStatusReporterTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:15:30.250Z");
     private static final List<ProfileType> TYPES = List.of(ProfileType.CPU, ProfileType.HEAP);
 
-    private final MovableClock clock = new MovableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final List<ProfilingAssignmentStatus> written = new ArrayList<>();
     private int failuresToCome;
     private AssignmentStatusReporter reporter;
@@ -91,7 +89,7 @@ class AssignmentStatusReporterTest {
     @Test
     void countsProfilesUploadsAndErrorsPerConfigWithTheLastCaptureTime() {
         reporter.captureFinished(targetOf("shop/hot", "checkout-1", null), CaptureReason.ON_DEMAND, bothCaptured());
-        clock.move(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
         reporter.captureFinished(targetOf("shop/hot", "cart-1", null), CaptureReason.THRESHOLD_EXCEEDED, heapFailed());
         reporter.uploaded(spooled("shop/hot", "checkout-1"), Duration.ofMillis(30));
         reporter.uploaded(spooled("shop/hot", "checkout-1"), Duration.ofMillis(30));
@@ -126,7 +124,7 @@ class AssignmentStatusReporterTest {
         reporter.captureFinished(targetOf("shop/hot", "checkout-1", null), CaptureReason.ON_DEMAND, bothCaptured());
 
         assertThat(reporter.tick()).isEqualTo(Tick.WRITTEN);
-        clock.move(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(reporter.tick()).isEqualTo(Tick.UNCHANGED);
         reporter.observe(assignment); // the informer hears our own write
         assertThat(reporter.tick()).isEqualTo(Tick.UNCHANGED);
@@ -140,13 +138,13 @@ class AssignmentStatusReporterTest {
         reporter.captureFinished(targetOf("shop/hot", "checkout-1", null), CaptureReason.ON_DEMAND, bothCaptured());
         assertThat(reporter.tick()).isEqualTo(Tick.WRITTEN);
 
-        clock.move(Duration.ofSeconds(4));
+        clock.advance(Duration.ofSeconds(4));
         reporter.captureFinished(targetOf("shop/hot", "checkout-1", null), CaptureReason.ON_DEMAND, bothCaptured());
         assertThat(reporter.tick()).isEqualTo(Tick.TOO_SOON);
-        clock.move(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
         reporter.captureFinished(targetOf("shop/hot", "checkout-1", null), CaptureReason.ON_DEMAND, bothCaptured());
         assertThat(reporter.tick()).isEqualTo(Tick.TOO_SOON);
-        clock.move(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(reporter.tick()).isEqualTo(Tick.WRITTEN);
 
         assertThat(written).extracting(s -> counters(s, "shop/hot").getCaptures()).containsExactly(2L, 6L);
@@ -175,7 +173,7 @@ class AssignmentStatusReporterTest {
     @Test
     void writesAgainOnceTheAssignmentWasDeletedAndCreatedAnew() {
         assertThat(reporter.tick()).isEqualTo(Tick.WRITTEN);
-        clock.move(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(10));
         reporter.observe(null);
         assignment.getMetadata().setUid("uid-2");
         reporter.observe(assignment);
@@ -214,33 +212,5 @@ class AssignmentStatusReporterTest {
         assertThat(status.getConfigs()).extracting(ConfigCounters::getConfig).containsExactly("shop/hot");
         assertThat(counters(status, "shop/hot").getCaptures()).isEqualTo(2L);
         assertThat(status.getTargets()).isEmpty();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void move(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
