@@ -76,11 +76,20 @@ public final class AgentRuntime implements AutoCloseable {
     public static AgentRuntime start(Vertx vertx, Settings settings, UsageSource usage,
                                      Function<StoreLocation, ProfileSink> sinks,
                                      ProfileCollector.CaptureListener listener, Clock clock) throws IOException {
+        return start(vertx, settings, usage, sinks, listener, UploadListener.NONE, clock);
+    }
+
+    /** As above, and tells {@code uploads} how each upload ended (cluster mode counts them per config). */
+    public static AgentRuntime start(Vertx vertx, Settings settings, UsageSource usage,
+                                     Function<StoreLocation, ProfileSink> sinks,
+                                     ProfileCollector.CaptureListener listener, UploadListener uploads,
+                                     Clock clock) throws IOException {
         AgentMetrics metrics = new AgentMetrics();
         ProfileSpool spool = ProfileSpool.open(settings.spoolDir(), settings.spoolMaxBytes());
         metrics.gauge("profiling.spool.profiles", "Profiles waiting in the local spool for upload", spool::count);
         metrics.gauge("profiling.spool.bytes", "Bytes waiting in the local spool for upload", spool::bytes);
-        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics), clock, Backoff.DEFAULT);
+        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics, uploads), clock,
+                Backoff.DEFAULT);
         KeyAllocator keys = new KeyAllocator();
         keys.reserveAll(spool.pending().stream().map(p -> p.record().objectKey()).toList(), clock.instant());
         ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
@@ -105,17 +114,19 @@ public final class AgentRuntime implements AutoCloseable {
         return runtime;
     }
 
-    private static UploadListener uploadListener(AgentMetrics metrics) {
+    private static UploadListener uploadListener(AgentMetrics metrics, UploadListener next) {
         return new UploadListener() {
             @Override
             public void uploaded(SpooledProfile profile, Duration took) {
                 String type = profile.record().metadata().get("profile-type");
                 metrics.uploaded(ProfileType.fromWireName(type), took);
+                next.uploaded(profile, took);
             }
 
             @Override
             public void failed(SpooledProfile profile, Throwable cause, int attempt) {
                 metrics.error("upload");
+                next.failed(profile, cause, attempt);
             }
         };
     }

@@ -1,5 +1,7 @@
 package io.bolometer.agent;
 
+import io.bolometer.agent.cluster.ClusterAgent;
+import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.agent.standalone.StandaloneConfig;
 import io.vertx.core.Vertx;
@@ -22,6 +24,8 @@ public final class Main {
             --standalone FILE   profile local processes listed in FILE (see docs/standalone.md)
             --help              print this text
             Environment: SHUTDOWN_GRACE_SECONDS (default 25): how long SIGTERM waits for captures and uploads.
+            Cluster mode: NODE_NAME (required), HOST_IP, KUBELET_URL, KUBELET_TOKEN_FILE, KUBELET_CA_FILE,
+              KUBELET_INSECURE_SKIP_VERIFY, SPOOL_DIR, SPOOL_MAX_BYTES, METRICS_PORT, HEALTH_PORT (see README).
             """;
 
     private Main() {
@@ -40,12 +44,36 @@ public final class Main {
             return;
         }
         if (args.length == 0) {
-            System.err.println("Cluster mode is not available in this build yet: it arrives with the coordinator. "
-                    + "Run with --standalone FILE.");
-            System.exit(2);
+            int exitCode = runCluster();
+            if (exitCode != 0) {
+                System.exit(exitCode);
+            }
+            return;
         }
         System.err.print(USAGE);
         System.exit(2);
+    }
+
+    private static int runCluster() throws Exception {
+        ClusterSettings settings;
+        try {
+            settings = ClusterSettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Cannot start in cluster mode: " + e.getMessage());
+            return 2;
+        }
+        Duration grace = shutdownGrace();
+        Vertx vertx = newVertx();
+        ClusterAgent agent;
+        try {
+            agent = ClusterAgent.start(vertx, settings, Clock.systemUTC());
+        } catch (Exception e) {
+            LOG.error("Cannot start in cluster mode: {}", e.toString());
+            vertx.close();
+            return 1;
+        }
+        awaitShutdown(grace, () -> agent.shutdown(grace), vertx);
+        return 0;
     }
 
     private static int runStandalone(Path file) throws Exception {
@@ -53,8 +81,8 @@ public final class Main {
             System.err.println("Standalone config " + file + " does not exist");
             return 2;
         }
-        Duration grace = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("SHUTDOWN_GRACE_SECONDS", "25")));
-        Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+        Duration grace = shutdownGrace();
+        Vertx vertx = newVertx();
         AgentRuntime runtime;
         try {
             runtime = StandaloneAgent.start(vertx, file, Path.of("/proc"), Clock.systemUTC());
@@ -63,14 +91,27 @@ public final class Main {
             vertx.close();
             return 2;
         }
+        awaitShutdown(grace, () -> runtime.shutdown(grace), vertx);
+        return 0;
+    }
+
+    private static Duration shutdownGrace() {
+        return Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("SHUTDOWN_GRACE_SECONDS", "25")));
+    }
+
+    private static Vertx newVertx() {
+        return Vertx.vertx(new VertxOptions().setWorkerPoolSize(4).setEventLoopPoolSize(2));
+    }
+
+    /** Blocks until SIGTERM (or another JVM exit); then stops the agent within the grace and closes Vert.x. */
+    private static void awaitShutdown(Duration grace, Runnable stop, Vertx vertx) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Shutting down: finishing running captures and draining the spool (up to {} s)", grace.toSeconds());
-            runtime.shutdown(grace);
+            stop.run();
             vertx.close().toCompletionStage().toCompletableFuture().join();
             stopped.countDown();
         }, "bolometer-shutdown"));
         stopped.await();
-        return 0;
     }
 }

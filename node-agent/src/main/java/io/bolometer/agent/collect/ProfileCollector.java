@@ -175,7 +175,8 @@ public final class ProfileCollector {
         ObjectMetadata meta = ProfileKeys.metadata(new ProfileDescriptor(target.pod().name(),
                 target.pod().namespace(), type, reason, triggerTime, target.service(), target.node(), target.labels()));
         try {
-            spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags()));
+            spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
+                    target.configId()));
         } catch (IOException | RuntimeException e) {
             spool.discard(slot);
             metrics.error("spool");

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the loops for the current target set: one threshold check per distinct check interval (one usage read
  * serves every target with that interval), one periodic schedule per target that wants one, and one-shot
- * requested captures when a target's capture token changes. Applying a new target set diffs it with the running
- * one and touches only what changed. All state is confined to the single scheduler thread.
+ * requested captures when a target first shows a capture token or its token changes. Applying a new target set
+ * diffs it with the running one and touches only what changed. All state is confined to the single scheduler
+ * thread.
  */
 public final class TargetScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetScheduler.class);
@@ -87,6 +88,11 @@ public final class TargetScheduler implements AutoCloseable {
             Running loop = new Running(target);
             running.put(target.key(), loop);
             loop.schedulePeriodic();
+            if (target.captureToken() != null) {
+                // A token on a new target is one nobody handled yet (cluster mode drops handled ones), e.g. one
+                // set while the agent restarted: capture it once. Standalone targets never carry a token.
+                requested(loop);
+            }
         }
         rescheduleChecks();
         targetCount = running.size();

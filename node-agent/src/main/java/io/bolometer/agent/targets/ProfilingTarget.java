@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param baseUrl {@code http://<pod IP>:<port>}, the only origin the agent fetches from for this pod
  * @param pprofPath pprof root, e.g. {@code /debug/pprof}
  * @param pid standalone only: the process sampled through {@code /proc}, or 0
- * @param captureToken the pod's current {@code profiling.io/capture} value, or null
+ * @param captureToken the pod's {@code profiling.io/capture} value when it still needs a capture, else null: a
+ *     {@code requested} capture runs when a target first shows a token or its token changes, so cluster mode
+ *     passes only tokens not yet handled (by this agent or, per the assignment status, a previous run)
  */
 public record ProfilingTarget(String configId, PodRef pod, String node, URI baseUrl, String pprofPath,
                               String service, Map<String, String> labels, ResourceLimits limits,

@@ -51,6 +51,21 @@ class ProfileSpoolTest {
     }
 
     @Test
+    void keepsTheConfigARecordWasCapturedForAndReadsRecordsWrittenBeforeItExisted() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        SpooledProfile withSource = spool(spool, "body-a", new SpoolRecord("k-a", S3, Map.of(), Map.of(), "shop/hot"));
+        SpooledProfile old = spool(spool, "body-b", record("k-b"));
+        Path oldRecord = dir.resolve(old.id() + ".json");
+        Files.writeString(oldRecord, Files.readString(oldRecord).replace(",\"source\":null", ""));
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(Files.readString(oldRecord)).doesNotContain("source");
+        assertThat(reopened.pending()).extracting(entry -> entry.record().source()).containsExactly("shop/hot", null);
+        assertThat(reopened.pending().get(0).id()).isEqualTo(withSource.id());
+    }
+
+    @Test
     void listsPendingOldestFirstAlsoAfterReopenWhenTheClockStandsStill() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20, FIXED);
         List<String> keys = new ArrayList<>();

@@ -1,0 +1,265 @@
+package io.bolometer.agent.cluster;
+
+import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.kubelet.KubeletSummaryClient;
+import io.bolometer.agent.trigger.UsageSource;
+import io.bolometer.agent.upload.ProfileSink;
+import io.bolometer.agent.upload.SinkRegistry;
+import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode: watches only this node's {@code ProfilingAssignment}, feeds its targets to the agent runtime, and
+ * writes the agent's counters back into its status. The API server sees one watch and coalesced status writes;
+ * checks and captures never call it.
+ */
+public final class ClusterAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ClusterSettings settings;
+    private final KubernetesClient client;
+    private final AutoCloseable owned;
+    private final AssignmentStatusReporter reporter;
+    private final ScheduledExecutorService ticker;
+    private AgentRuntime runtime;
+    private SharedIndexInformer<ProfilingAssignment> informer;
+    private List<String> lastRejected = List.of();
+    private volatile boolean stopping;
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong statusWrites = new AtomicLong();
+
+    private ClusterAgent(ClusterSettings settings, KubernetesClient client, AutoCloseable owned, Clock clock) {
+        this.settings = settings;
+        this.client = client;
+        this.owned = owned;
+        this.reporter = new AssignmentStatusReporter(this::writeStatus, clock, settings.statusInterval());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bolometer-status");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Production wiring: the API server found the fabric8 way (in-cluster service account, else {@code KUBECONFIG}
+     * or {@code ~/.kube/config}) over the agent's own Vert.x, usage from the node's kubelet, one S3 client per
+     * region and endpoint.
+     */
+    public static ClusterAgent start(Vertx vertx, ClusterSettings settings, Clock clock) throws IOException {
+        settings.log(LOG);
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        SinkRegistry sinks = new SinkRegistry();
+        AutoCloseable owned = () -> {
+            sinks.close();
+            client.close();
+        };
+        try {
+            return start(vertx, settings, client, owned, new KubeletSummaryClient(vertx, settings.kubelet(), clock),
+                    sinks, clock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(owned);
+            throw e;
+        }
+    }
+
+    /** Wiring with the caller's client, usage source and sinks (tests); the caller keeps the client and sinks. */
+    public static ClusterAgent start(Vertx vertx, ClusterSettings settings, KubernetesClient client,
+                                     UsageSource usage, Function<StoreLocation, ProfileSink> sinks, Clock clock)
+            throws IOException {
+        return start(vertx, settings, client, () -> { }, usage, sinks, clock);
+    }
+
+    private static ClusterAgent start(Vertx vertx, ClusterSettings settings, KubernetesClient client,
+                                      AutoCloseable owned, UsageSource usage,
+                                      Function<StoreLocation, ProfileSink> sinks, Clock clock) throws IOException {
+        ClusterAgent agent = new ClusterAgent(settings, client, owned, clock);
+        try {
+            agent.runtime = AgentRuntime.start(vertx, settings.runtime(), usage, sinks, agent.reporter,
+                    agent.reporter, clock);
+            agent.watch();
+        } catch (IOException | RuntimeException e) {
+            agent.ticker.shutdownNow();
+            if (agent.runtime != null) {
+                agent.runtime.close();
+            }
+            throw e;
+        }
+        // Ticks are finer than the interval so a write lands soon after the interval passes, never sooner.
+        long tickMillis = Math.max(50, settings.statusInterval().toMillis() / 5);
+        agent.ticker.scheduleWithFixedDelay(agent::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        return agent;
+    }
+
+    private void watch() {
+        informer = client.resources(ProfilingAssignment.class).withName(settings.nodeName()).runnableInformer(0);
+        informer.exceptionHandler((started, error) -> {
+            runtime.metrics().error("kube");
+            LOG.warn("Watch of ProfilingAssignment {} failed ({}); retrying", settings.nodeName(), error.toString());
+            return true;
+        });
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ProfilingAssignment assignment) {
+                reconcile();
+            }
+
+            @Override
+            public void onUpdate(ProfilingAssignment previous, ProfilingAssignment current) {
+                reconcile();
+            }
+
+            @Override
+            public void onDelete(ProfilingAssignment assignment, boolean finalStateUnknown) {
+                reconcile();
+            }
+        });
+        informer.start().whenComplete((synced, error) -> {
+            if (error != null) {
+                if (!stopping) {
+                    LOG.error("Cannot watch ProfilingAssignment {}: {}", settings.nodeName(), error.toString());
+                }
+            } else {
+                LOG.info("Watching ProfilingAssignment {}", settings.nodeName());
+                reconcile(); // an absent assignment is zero targets, and the agent is ready with it
+            }
+        });
+    }
+
+    /** Applies the assignment as the informer's cache holds it now; serialised so the last call sees the latest. */
+    private synchronized void reconcile() {
+        ProfilingAssignment assignment = informer.getStore().list().stream()
+                .filter(a -> settings.nodeName().equals(a.getMetadata().getName())).findFirst().orElse(null);
+        reporter.observe(assignment);
+        AssignmentTargets.Mapping mapping = AssignmentTargets.map(assignment, reporter.handledTokens());
+        if (!mapping.rejected().equals(lastRejected)) {
+            mapping.rejected().forEach(LOG::warn);
+            lastRejected = mapping.rejected();
+        }
+        runtime.apply(mapping.targets());
+    }
+
+    private void tick() {
+        try {
+            if (reporter.tick() == AssignmentStatusReporter.Tick.FAILED) {
+                runtime.metrics().error("kube");
+            }
+            ticks.incrementAndGet();
+        } catch (RuntimeException e) {
+            LOG.warn("Status tick failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Replaces the whole status through the status subresource with a JSON patch ({@code add /status}): no
+     * resourceVersion, so no conflict with the coordinator's spec writes, and lists are replaced, not merged (the
+     * mock API server appends lists under a merge patch; a real one replaces them either way).
+     */
+    private void writeStatus(String name, ProfilingAssignmentStatus status) {
+        String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + client.getKubernetesSerialization().asJson(status) + "}]";
+        client.resources(ProfilingAssignment.class).withName(name).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), patch);
+        statusWrites.incrementAndGet();
+    }
+
+    /** Status ticks so far (tests wait on it instead of sleeping). */
+    long ticks() {
+        return ticks.get();
+    }
+
+    /** Successful status writes so far. */
+    long statusWrites() {
+        return statusWrites.get();
+    }
+
+    public AgentRuntime runtime() {
+        return runtime;
+    }
+
+    /** The status this agent would write now (null without an assignment); for tests and diagnostics. */
+    public ProfilingAssignmentStatus status() {
+        return reporter.status();
+    }
+
+    /**
+     * Stops watching, finishes captures and drains the spool within {@code grace} (see
+     * {@link AgentRuntime#shutdown}), writes the final status, then closes what it created.
+     *
+     * @return true when the spool was empty at the end
+     */
+    public boolean shutdown(Duration grace) {
+        stopWatching();
+        boolean drained = runtime.shutdown(grace);
+        try {
+            CompletableFuture.supplyAsync(reporter::flush, ticker)
+                    .get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Could not write the final status of ProfilingAssignment {}: {}", settings.nodeName(),
+                    e.toString());
+        }
+        stopTicker();
+        closeQuietly(owned);
+        return drained;
+    }
+
+    /** Stops at once, without draining (tests). */
+    public void close() {
+        stopWatching();
+        stopTicker();
+        runtime.close();
+        closeQuietly(owned);
+    }
+
+    private void stopWatching() {
+        stopping = true;
+        if (informer != null) {
+            informer.close();
+        }
+    }
+
+    /** Lets a status write in flight finish (bounded) rather than interrupting it into a spurious failure. */
+    private void stopTicker() {
+        ticker.shutdown();
+        try {
+            if (!ticker.awaitTermination(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                ticker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ticker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            Objects.requireNonNull(closeable).close();
+        } catch (Exception e) {
+            LOG.warn("Closing failed: {}", e.toString());
+        }
+    }
+}

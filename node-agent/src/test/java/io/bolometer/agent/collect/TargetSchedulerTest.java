@@ -1,0 +1,124 @@
+package io.bolometer.agent.collect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.agent.capture.CaptureOutcome;
+import io.bolometer.agent.metrics.AgentMetrics;
+import io.bolometer.agent.spool.ProfileSpool;
+import io.bolometer.agent.targets.PodRef;
+import io.bolometer.agent.targets.ProfilingTarget;
+import io.bolometer.agent.targets.TargetSettings;
+import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.trigger.UsageSnapshot;
+import io.bolometer.agent.trigger.UsageSource;
+import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.model.CaptureReason;
+import io.bolometer.model.ProfileType;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one-shot capture token: captured once when it first shows or changes, never for the same token again. */
+class TargetSchedulerTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:15:30Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+    private ScheduledExecutorService executor;
+    private TargetScheduler scheduler;
+    private final List<String> requested = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        executor = Executors.newSingleThreadScheduledExecutor();
+        ProfileSource source = (base, path, type, cpuSeconds, destination) -> {
+            try {
+                Files.write(destination, new byte[] {1, 2, 3});
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return CompletableFuture.completedFuture(new CaptureOutcome.Captured(destination, 3, 1));
+        };
+        AgentMetrics metrics = new AgentMetrics();
+        ProfileCollector collector = new ProfileCollector(source, ProfileSpool.open(dir, 1 << 20), () -> { },
+                new KeyAllocator(), metrics, (target, reason, summary) -> {
+                    if (reason == CaptureReason.REQUESTED) {
+                        requested.add(target.captureToken());
+                    }
+                }, CLOCK);
+        scheduler = new TargetScheduler(executor, CLOCK, new NoUsage(), collector, metrics);
+    }
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private static ProfilingTarget target(String token) {
+        TargetSettings settings = new TargetSettings(80, 90, Duration.ofSeconds(30), Duration.ofMinutes(5), false,
+                Duration.ofSeconds(35), List.of(ProfileType.HEAP), 1);
+        return new ProfilingTarget("shop/hot", new PodRef("shop", "checkout-1"), "node-a",
+                URI.create("http://127.0.0.1:6060"), "/debug/pprof", "checkout", Map.of(),
+                ResourceLimits.configured(0, 0), settings, new StoreLocation.Directory("/unused"), "profiles", 0,
+                token);
+    }
+
+    /** Applies and waits until the scheduler thread (where captures of this instant source finish) is idle. */
+    private void apply(ProfilingTarget target) throws Exception {
+        scheduler.apply(List.of(target));
+        executor.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void capturesATokenOnceWhenANewTargetAlreadyCarriesIt() throws Exception {
+        apply(target("t-1"));
+        apply(target("t-1"));
+
+        assertThat(requested).containsExactly("t-1");
+    }
+
+    @Test
+    void capturesOnceMoreWhenTheTokenChangesAndNotWhenItIsDropped() throws Exception {
+        apply(target("t-1"));
+        apply(target(null));
+        apply(target("t-2"));
+        apply(target("t-2"));
+
+        assertThat(requested).containsExactly("t-1", "t-2");
+    }
+
+    @Test
+    void capturesNothingForATargetWithoutToken() throws Exception {
+        apply(target(null));
+
+        assertThat(requested).isEmpty();
+    }
+
+    private static final class NoUsage implements UsageSource {
+        @Override
+        public CompletableFuture<UsageSnapshot> sample() {
+            return CompletableFuture.failedFuture(new IllegalStateException("no usage in this test"));
+        }
+
+        @Override
+        public String describe() {
+            return "nothing";
+        }
+    }
+}
