@@ -1,0 +1,84 @@
+package io.bolometer.coordinator;
+
+import io.bolometer.coordinator.controller.CoalescingQueue;
+import io.bolometer.coordinator.controller.Reconciler;
+import io.bolometer.coordinator.http.HealthAndMetricsServer;
+import io.bolometer.coordinator.kube.ClusterCache;
+import io.bolometer.coordinator.kube.KubeWriter;
+import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.metrics.CoordinatorMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The running coordinator: informers feed a coalescing queue, the leader reconciles, everyone serves metrics and
+ * health. Usable in-process (tests) and from {@link Main}.
+ */
+public final class Coordinator implements AutoCloseable {
+    private final ClusterCache cache;
+    private final LeaderElection election;
+    private final CoalescingQueue queue;
+    private final KubeWriter writer;
+    private final HealthAndMetricsServer http;
+    private final CoordinatorMetrics metrics;
+
+    private Coordinator(ClusterCache cache, LeaderElection election, CoalescingQueue queue, KubeWriter writer,
+                        HealthAndMetricsServer http, CoordinatorMetrics metrics) {
+        this.cache = cache;
+        this.election = election;
+        this.queue = queue;
+        this.writer = writer;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    public static Coordinator start(KubernetesClient client, CoordinatorSettings settings) throws IOException {
+        Runnable[] request = new Runnable[1];
+        ClusterCache cache = new ClusterCache(client, () -> request[0].run());
+        LeaderElection election = new LeaderElection(client, settings.podNamespace(), settings.leaseName(),
+                settings.podName(), settings.leaseTiming(), () -> request[0].run());
+        CoordinatorMetrics metrics = new CoordinatorMetrics(election::leading);
+        KubeWriter writer = new KubeWriter(client, election::leading);
+        Reconciler reconciler = new Reconciler(cache, writer, election::leading, settings.planner(), metrics,
+                Clock.systemUTC());
+        CoalescingQueue queue = new CoalescingQueue(reconciler, Duration.ofMillis(200));
+        request[0] = queue::request;
+        HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
+                settings.healthPort(), metrics::scrape, cache::synced);
+        cache.start();
+        election.start();
+        queue.every(settings.resync());
+        return new Coordinator(cache, election, queue, writer, http, metrics);
+    }
+
+    public boolean leading() {
+        return election.leading();
+    }
+
+    public boolean ready() {
+        return cache.synced();
+    }
+
+    /** Writes this replica made (assignments, statuses, Events). */
+    public long writes() {
+        return writer.writes();
+    }
+
+    public int metricsPort() {
+        return http.metricsPort();
+    }
+
+    public String scrape() {
+        return metrics.scrape();
+    }
+
+    @Override
+    public void close() {
+        queue.close();
+        election.close();
+        cache.close();
+        http.close();
+    }
+}

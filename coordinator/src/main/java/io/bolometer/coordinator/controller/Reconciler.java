@@ -1,0 +1,167 @@
+package io.bolometer.coordinator.controller;
+
+import io.bolometer.coordinator.kube.ClusterCache;
+import io.bolometer.coordinator.kube.KubeWriter;
+import io.bolometer.coordinator.metrics.CoordinatorMetrics;
+import io.bolometer.coordinator.planning.AssignmentPlanner;
+import io.bolometer.coordinator.planning.ConfigSelection;
+import io.bolometer.coordinator.planning.Plan;
+import io.bolometer.coordinator.planning.PlannerSettings;
+import io.bolometer.coordinator.planning.PodProblem;
+import io.bolometer.coordinator.planning.SpecValidator;
+import io.bolometer.coordinator.planning.StatusAggregator;
+import io.bolometer.coordinator.planning.Validation;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
+import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over everything: validate every config, plan with the valid ones, write only the assignments that
+ * differ from the server's, delete those no node needs, fold agent status into each config and write the
+ * statuses and Events that changed. Observe → validate → reconcile → status, as Flink's operator does.
+ */
+public final class Reconciler implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final ClusterCache cache;
+    private final KubeWriter writer;
+    private final BooleanSupplier leading;
+    private final CoordinatorMetrics metrics;
+    private final Clock clock;
+    private final SpecValidator validator;
+    private final AssignmentPlanner planner;
+    private final StatusAggregator aggregator = new StatusAggregator();
+    /** The last Event sent per config (reason + message), so a reconcile does not repeat it. */
+    private final Map<String, String> lastEvent = new HashMap<>();
+    private final Set<String> reportedProblems = new HashSet<>();
+
+    public Reconciler(ClusterCache cache, KubeWriter writer, BooleanSupplier leading, PlannerSettings settings,
+                      CoordinatorMetrics metrics, Clock clock) {
+        this.cache = cache;
+        this.writer = writer;
+        this.leading = leading;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.validator = new SpecValidator(settings);
+        this.planner = new AssignmentPlanner(settings);
+    }
+
+    @Override
+    public void run() {
+        Instant started = clock.instant();
+        if (!leading.getAsBoolean() || !cache.synced()) {
+            metrics.reconciled("skipped", Duration.ZERO);
+            return;
+        }
+        try {
+            reconcile();
+            metrics.reconciled("success", Duration.between(started, clock.instant()));
+        } catch (KubeWriter.NotLeaderException e) {
+            LOG.info("Stopped reconciling mid-way: this replica lost the lease");
+            metrics.reconciled("skipped", Duration.between(started, clock.instant()));
+        } catch (RuntimeException e) {
+            metrics.kubeError();
+            metrics.reconciled("error", Duration.between(started, clock.instant()));
+            LOG.warn("Reconcile failed ({}); retrying at the next change or resync", e.toString());
+        }
+    }
+
+    private void reconcile() {
+        List<ProfilingConfig> configs = cache.configs();
+        Map<String, Validation> validations = new LinkedHashMap<>();
+        List<ProfilingConfig> valid = new ArrayList<>();
+        for (ProfilingConfig config : configs) {
+            Validation validation = validator.validate(config);
+            validations.put(config.id(), validation);
+            if (validation.valid()) {
+                valid.add(config);
+            }
+        }
+        Plan plan = planner.plan(valid, cache.pods(), cache.nodes());
+        writeAssignments(plan);
+        reportProblems(plan.problems());
+        List<ProfilingAssignment> assignments = cache.assignments();
+        for (ProfilingConfig config : configs) {
+            Validation validation = validations.get(config.id());
+            ConfigSelection selection = plan.selections().get(config.id());
+            ProfilingConfigStatus status = aggregator.aggregate(config, validation, selection, assignments, clock.instant());
+            if (!status.equals(config.getStatus())) {
+                writer.writeStatus(config, status);
+            }
+            emitEvent(config, validation, status);
+        }
+        lastEvent.keySet().retainAll(validations.keySet());
+        metrics.assignedTargets(plan.assignments().values().stream().mapToInt(s -> s.getTargets().size()).sum());
+    }
+
+    private void writeAssignments(Plan plan) {
+        Map<String, ProfilingAssignment> existing = new HashMap<>();
+        for (ProfilingAssignment assignment : cache.assignments()) {
+            existing.put(assignment.getMetadata().getName(), assignment);
+        }
+        for (Map.Entry<String, ProfilingAssignmentSpec> wanted : plan.assignments().entrySet()) {
+            ProfilingAssignment current = existing.get(wanted.getKey());
+            if (current == null) {
+                writer.createAssignment(wanted.getKey(), wanted.getValue());
+                LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), wanted.getKey());
+            } else if (!wanted.getValue().equals(current.getSpec())) {
+                writer.replaceAssignmentSpec(wanted.getKey(), wanted.getValue());
+                LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), wanted.getKey());
+            }
+        }
+        for (String node : existing.keySet()) {
+            if (!plan.assignments().containsKey(node)) {
+                writer.deleteAssignment(node);
+                LOG.info("Removed the assignment of node {}: no pods to profile there", node);
+            }
+        }
+    }
+
+    private void emitEvent(ProfilingConfig config, Validation validation, ProfilingConfigStatus status) {
+        String type;
+        String reason;
+        String message;
+        if (!validation.valid()) {
+            type = "Warning";
+            reason = validation.reason();
+            message = "Invalid spec: " + validation.message();
+        } else {
+            type = "Normal";
+            reason = "Assigned";
+            message = StatusAggregator.assignedMessage(status.getMatchedPods(), status.getNodes());
+        }
+        String key = reason + "|" + message;
+        if (!Objects.equals(lastEvent.get(config.id()), key)) {
+            writer.event(config, type, reason, message);
+            lastEvent.put(config.id(), key);
+        }
+    }
+
+    private void reportProblems(List<PodProblem> problems) {
+        Set<String> now = new HashSet<>();
+        for (PodProblem problem : problems) {
+            String key = problem.configId() + "|" + problem.podId() + "|" + problem.message();
+            now.add(key);
+            if (!reportedProblems.contains(key)) {
+                LOG.warn("Not profiling pod {} for config {}: {}", problem.podId(), problem.configId(), problem.message());
+            }
+        }
+        reportedProblems.retainAll(now);
+        reportedProblems.addAll(now);
+    }
+}

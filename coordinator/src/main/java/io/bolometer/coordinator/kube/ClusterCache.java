@@ -1,0 +1,125 @@
+package io.bolometer.coordinator.kube;
+
+import io.bolometer.coordinator.planning.NodeInfo;
+import io.bolometer.coordinator.planning.PodInfo;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Watches ProfilingConfigs, Pods, Nodes and ProfilingAssignments and keeps what reconciling needs: configs and
+ * assignments as objects, pods and nodes reduced to {@link PodInfo} and {@link NodeInfo}. Calls {@code changed}
+ * only when something the planner reads changed, so a pod's status heartbeat does not cause a reconcile.
+ */
+public final class ClusterCache implements AutoCloseable {
+    private final KubernetesClient client;
+    private final Runnable changed;
+    private final Map<String, PodInfo> pods = new ConcurrentHashMap<>();
+    private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private SharedIndexInformer<ProfilingConfig> configInformer;
+    private SharedIndexInformer<ProfilingAssignment> assignmentInformer;
+
+    public ClusterCache(KubernetesClient client, Runnable changed) {
+        this.client = client;
+        this.changed = changed;
+    }
+
+    /** Starts every informer; {@link #synced()} tells when all have listed once. */
+    public void start() {
+        configInformer = client.resources(ProfilingConfig.class).inAnyNamespace().inform(objects(), 0);
+        assignmentInformer = client.resources(ProfilingAssignment.class).inform(objects(), 0);
+        informers.add(configInformer);
+        informers.add(assignmentInformer);
+        informers.add(client.pods().inAnyNamespace().inform(reduced(pods, PodInfos::from, p -> p.getMetadata().getNamespace()
+                + "/" + p.getMetadata().getName()), 0));
+        informers.add(client.nodes().inform(reduced(nodes, PodInfos::from, n -> n.getMetadata().getName()), 0));
+    }
+
+    public boolean synced() {
+        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    public List<ProfilingConfig> configs() {
+        return List.copyOf(configInformer.getStore().list());
+    }
+
+    public List<ProfilingAssignment> assignments() {
+        return List.copyOf(assignmentInformer.getStore().list());
+    }
+
+    public Collection<PodInfo> pods() {
+        return List.copyOf(pods.values());
+    }
+
+    public Map<String, NodeInfo> nodes() {
+        return Map.copyOf(nodes);
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> objects() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                changed.run();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                if (!Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+                    changed.run();
+                }
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                changed.run();
+            }
+        };
+    }
+
+    private <T extends HasMetadata, R> ResourceEventHandler<T> reduced(Map<String, R> into, Function<T, R> reduce,
+                                                                       Function<T, String> key) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                put(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                put(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                if (into.remove(key.apply(obj)) != null) {
+                    changed.run();
+                }
+            }
+
+            private void put(T obj) {
+                R next = reduce.apply(obj);
+                if (!next.equals(into.put(key.apply(obj), next))) {
+                    changed.run();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        informers.forEach(SharedIndexInformer::close);
+    }
+}

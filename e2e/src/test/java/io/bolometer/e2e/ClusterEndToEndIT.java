@@ -1,0 +1,227 @@
+package io.bolometer.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.agent.cluster.ClusterAgent;
+import io.bolometer.agent.cluster.ClusterSettings;
+import io.bolometer.agent.kubelet.KubeletSettings;
+import io.bolometer.agent.kubelet.KubeletSummaryClient;
+import io.bolometer.agent.testing.Await;
+import io.bolometer.agent.testing.FakeKubelet;
+import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.agent.testing.SampleApp;
+import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.agent.upload.SinkRegistry;
+import io.bolometer.coordinator.testing.Kubectl;
+import io.bolometer.coordinator.testing.RealApiServer;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The whole product on one machine: a real kube-apiserver + etcd, the coordinator, two node agents (each with a
+ * fake kubelet over TLS), Go sample apps on loopback addresses playing pods, and an embedded S3 server; the user
+ * drives it with the real kubectl.
+ */
+class ClusterEndToEndIT {
+    @RegisterExtension
+    static final RealApiServer API = new RealApiServer();
+    private static final String TOKEN = "e2e-kubelet-token";
+    private static final String NS = "shop";
+    private static final String BUCKET = "e2e-profiles";
+
+    @TempDir
+    static Path dir;
+    private static Vertx vertx;
+    private static KubernetesClient client;
+    private static S3TestServer s3;
+    private static final Map<String, SampleApp> apps = new ConcurrentHashMap<>();
+    private static final Map<String, FakeKubelet> kubelets = new ConcurrentHashMap<>();
+    private static final Map<String, Long> cpuMillicores = new ConcurrentHashMap<>();
+    private static final List<ClusterAgent> agents = new ArrayList<>();
+    private static final List<AutoCloseable> closeables = new ArrayList<>();
+    private static final long START_NANOS = System.nanoTime();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        System.setProperty("aws.accessKeyId", "test-access-key");
+        System.setProperty("aws.secretAccessKey", "test-secret-key");
+        vertx = Vertx.vertx();
+        client = API.client();
+        API.installCrds();
+        s3 = S3TestServer.shared();
+        s3.createBucket(BUCKET);
+        for (String ns : List.of(NS, "bolometer-system")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        for (String node : List.of("node-a", "node-b")) {
+            client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata()
+                    .withNewStatus().addToAllocatable("cpu", new Quantity("4")).addToAllocatable("memory", new Quantity("16Gi"))
+                    .endStatus().build()).create();
+        }
+        startPod("checkout-a1", "node-a", "127.0.0.71");
+        startPod("checkout-a2", "node-a", "127.0.0.72");
+        startPod("checkout-b1", "node-b", "127.0.0.73");
+        for (String node : List.of("node-a", "node-b")) {
+            startAgent(node);
+        }
+        closeables.add(E2eCoordinator.start(client, List.of(s3.endpoint().toString())));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        agents.forEach(ClusterAgent::close);
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+        apps.values().forEach(SampleApp::close);
+        kubelets.values().forEach(FakeKubelet::close);
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    private static void startPod(String name, String node, String ip) {
+        SampleApp app = SampleApp.start(ip);
+        apps.put(name, app);
+        cpuMillicores.put(name, 50L);
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .addToLabels("app", "checkout")
+                .addToAnnotations("profiling.io/enabled", "true")
+                .addToAnnotations("profiling.io/port", Integer.toString(app.baseUrl().getPort()))
+                .endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("sample-app:dev")
+                .withNewResources().addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi"))
+                .endResources().endContainer().endSpec().build();
+        Pod created = client.pods().inNamespace(NS).resource(pod).create();
+        // What a kubelet would do: report the pod running with its IP, through the status subresource.
+        created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+                .withHostIP("127.0.0.1").build());
+        client.pods().inNamespace(NS).resource(created).updateStatus();
+    }
+
+    private static void startAgent(String node) throws IOException {
+        FakeKubelet kubelet = FakeKubelet.start(vertx, TOKEN).serve(() -> summary(node));
+        kubelets.put(node, kubelet);
+        Path tokenFile = Files.writeString(dir.resolve(node + "-token"), TOKEN);
+        KubeletSettings kubeletSettings = new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false,
+                Duration.ofSeconds(5));
+        ClusterSettings settings = new ClusterSettings(node, "127.0.0.1", kubeletSettings, dir.resolve(node + "-spool"),
+                64L << 20, "127.0.0.1", 0, 0, Duration.ofSeconds(1));
+        SinkRegistry sinks = new SinkRegistry();
+        closeables.add(sinks);
+        agents.add(ClusterAgent.start(vertx, settings, client,
+                new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), sinks, Clock.systemUTC()));
+    }
+
+    /** Each pod on the node, CPU counters advancing at the rate the test sets. */
+    private static String summary(String node) {
+        Instant now = Instant.now();
+        double seconds = (System.nanoTime() - START_NANOS) / 1e9;
+        SummaryJson json = SummaryJson.node(node).at(now);
+        for (String pod : apps.keySet()) {
+            if (pod.startsWith("checkout-" + node.substring(node.length() - 1))) {
+                long cpuNanos = (long) (seconds * cpuMillicores.get(pod) * 1_000_000);
+                json.withPod(NS, pod, "uid", cpuNanos, 64L << 20, now);
+            }
+        }
+        return json.build();
+    }
+
+    private static List<String> keysOf(String pod) {
+        return s3.client().listObjectsV2(r -> r.bucket(BUCKET)).contents().stream().map(S3Object::key)
+                .filter(k -> k.contains("-" + pod + "-")).sorted().toList();
+    }
+
+    private static ProfilingAssignment assignment(String node) {
+        return client.resources(ProfilingAssignment.class).withName(node).get();
+    }
+
+    private static List<String> targetsOn(String node) {
+        ProfilingAssignment assignment = assignment(node);
+        return assignment == null ? List.of()
+                : assignment.getSpec().getTargets().stream().map(t -> t.getName()).sorted().toList();
+    }
+
+    @Test
+    void profilesTheHotPodOnItsNodeAndFollowsTheUsersKubectlChanges() throws Exception {
+        Kubectl kubectl = API.kubectl();
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                apiVersion: profiling.io/v1alpha1
+                kind: ProfilingConfig
+                metadata: {name: checkout, namespace: shop}
+                spec:
+                  selector: {namespace: shop, labelSelector: {app: checkout}}
+                  thresholds: {cpuThresholdPercent: 80, memoryThresholdPercent: 90, checkIntervalSeconds: 5, cooldownSeconds: 300}
+                  s3Config: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
+                  profileTypes: [cpu, heap]
+                  cpuProfileSeconds: 2
+                """.formatted(BUCKET, s3.endpoint()));
+        assertThat(kubectl.run("apply", "-f", config.toString()).succeeded()).isTrue();
+
+        Await.until(Duration.ofSeconds(30), "an assignment per node",
+                () -> targetsOn("node-a").equals(List.of("checkout-a1", "checkout-a2"))
+                        && targetsOn("node-b").equals(List.of("checkout-b1")),
+                () -> "node-a " + targetsOn("node-a") + ", node-b " + targetsOn("node-b"));
+
+        // Heat checkout-a1: 0.45 cores of 0.5 = 90 % of its limit.
+        apps.get("checkout-a1").burn(true);
+        cpuMillicores.put("checkout-a1", 450L);
+        Await.until(Duration.ofSeconds(40), "cpu and heap profiles of checkout-a1 in S3",
+                () -> keysOf("checkout-a1").size() == 2, () -> keysOf("checkout-a1").toString());
+        String key = keysOf("checkout-a1").get(0);
+        Map<String, String> meta = s3.client().headObject(r -> r.bucket(BUCKET).key(key)).metadata();
+        assertThat(key).matches("profiles/\\d{4}-\\d{2}-\\d{2}/checkout/\\d{14}-checkout-a1-(cpu|heap)\\.pprof");
+        assertThat(meta).containsEntry("node", "node-a").containsEntry("reason", "threshold-exceeded")
+                .containsEntry("pod-namespace", NS).containsEntry("label-app", "checkout");
+        assertThat(keysOf("checkout-a2")).isEmpty();
+        assertThat(keysOf("checkout-b1")).isEmpty();
+
+        Await.until(Duration.ofSeconds(40), "kubectl get pcfg to show the captures",
+                () -> kubectl.run("get", "pcfg", "-n", NS, "checkout", "--no-headers").stdout().matches("checkout\\s+3\\s+2\\s+.*"),
+                () -> kubectl.run("get", "pcfg", "-n", NS).stdout());
+
+        // One-shot capture of a cool pod by annotation.
+        assertThat(kubectl.run("annotate", "pod", "-n", NS, "checkout-a2", "profiling.io/capture=e2e-1").succeeded()).isTrue();
+        Await.until(Duration.ofSeconds(40), "a requested capture of checkout-a2",
+                () -> keysOf("checkout-a2").size() == 2, () -> keysOf("checkout-a2").toString());
+        assertThat(s3.client().headObject(r -> r.bucket(BUCKET).key(keysOf("checkout-a2").get(0))).metadata())
+                .containsEntry("reason", "requested");
+
+        // Deleting the only pod on node-b removes node-b's assignment.
+        assertThat(kubectl.run("delete", "pod", "-n", NS, "checkout-b1", "--grace-period=0", "--force").exitCode()).isZero();
+        Await.until(Duration.ofSeconds(30), "node-b's assignment to go", () -> assignment("node-b") == null);
+
+        assertThat(kubectl.run("describe", "pcfg", "-n", NS, "checkout").stdout()).contains("Assigned");
+
+        // Deleting the config removes every assignment.
+        assertThat(kubectl.run("delete", "pcfg", "-n", NS, "checkout").succeeded()).isTrue();
+        Await.until(Duration.ofSeconds(30), "all assignments to go",
+                () -> client.resources(ProfilingAssignment.class).list().getItems().isEmpty());
+    }
+}
