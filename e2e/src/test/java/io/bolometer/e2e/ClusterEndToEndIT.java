@@ -203,7 +203,7 @@ class ClusterEndToEndIT {
         assertThat(keysOf("checkout-b1")).isEmpty();
 
         Await.until(Duration.ofSeconds(40), "kubectl get pcfg to show the captures",
-                () -> kubectl.run("get", "pcfg", "-n", NS, "checkout", "--no-headers").stdout().matches("checkout\\s+3\\s+2\\s+.*"),
+                () -> kubectl.run("get", "pcfg", "-n", NS, "checkout", "--no-headers").stdout().strip().matches("checkout\\s+3\\s+2\\s+.*"),
                 () -> kubectl.run("get", "pcfg", "-n", NS).stdout());
 
         // One-shot capture of a cool pod by annotation.
