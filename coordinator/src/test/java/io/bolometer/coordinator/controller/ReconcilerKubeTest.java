@@ -1,0 +1,142 @@
+package io.bolometer.coordinator.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.coordinator.Coordinator;
+import io.bolometer.coordinator.CoordinatorSettings;
+import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Fast reconcile checks on fabric8's mock API server (CRUD mode: no schema validation, no server-side selectors). */
+@EnableKubernetesMockClient(crud = true)
+class ReconcilerKubeTest {
+    KubernetesClient client;
+    private Coordinator coordinator;
+
+    @AfterEach
+    void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    private void startCoordinator() throws Exception {
+        coordinator = Coordinator.start(client, new CoordinatorSettings("c-0", "bolometer-system", "lease", "127.0.0.1",
+                0, 0, List.of(), List.of(),
+                new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
+                Duration.ofSeconds(30)));
+        await("leadership", coordinator::leading);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    private void config(String name, String extraSpec) {
+        client.resources(ProfilingConfig.class).inNamespace("shop").resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: profiling.io/v1alpha1
+                kind: ProfilingConfig
+                metadata: {name: %s, namespace: shop, generation: 1}
+                spec:
+                  selector: {labelSelector: {app: checkout}}
+                  s3Config: {bucket: profiles}
+                %s
+                """.formatted(name, extraSpec), ProfilingConfig.class)).create();
+    }
+
+    private void pod(String name, String node) {
+        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("shop")
+                .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true").endMetadata()
+                .withNewSpec().withNodeName(node).endSpec()
+                .withStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.9").build()).build()).create();
+    }
+
+    private ProfilingAssignment assignment(String node) {
+        return client.resources(ProfilingAssignment.class).withName(node).get();
+    }
+
+    @Test
+    void writesOneAssignmentPerNodeAndNothingMoreWhileNothingChanges() throws Exception {
+        config("checkout", "");
+        pod("a", "node-a");
+        pod("b", "node-b");
+        startCoordinator();
+
+        await("both assignments", () -> assignment("node-a") != null && assignment("node-b") != null);
+        await("the first statuses and events", () -> coordinator.writes() >= 4);
+        long writes = coordinator.writes();
+        double reconciles = reconciles();
+        // Nothing the planner reads: an annotation nobody selects on, and a new pod no config selects.
+        client.pods().inNamespace("shop").withName("a").edit(p -> {
+            p.getMetadata().getAnnotations().put("team.example/owner", "payments");
+            return p;
+        });
+        await("a reconcile after the changes", () -> reconciles() >= reconciles + 1);
+
+        assertThat(coordinator.writes()).as("no write without a change").isEqualTo(writes);
+        assertThat(assignment("node-a").getSpec().getTargets()).extracting(t -> t.getName()).containsExactly("a");
+
+        pod("c", "node-a");
+        await("pod c assigned, the status and the event written", () -> coordinator.writes() >= writes + 3);
+        double after = reconciles();
+        await("another reconcile", () -> reconciles() >= after + 1 || coordinator.writes() > writes + 3);
+        assertThat(coordinator.writes()).as("one assignment write, one status write, one event").isEqualTo(writes + 3);
+        assertThat(assignment("node-a").getSpec().getTargets()).hasSize(2);
+    }
+
+    private double reconciles() {
+        return coordinator.scrape().lines().filter(l -> l.startsWith("bolometer_coordinator_reconciles_total{result=\"success\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void marksAnInvalidConfigAndAssignsNothingForIt() throws Exception {
+        config("bad", "  thresholds: {checkIntervalSeconds: 10}\n  cpuProfileSeconds: 30");
+        pod("a", "node-a");
+        startCoordinator();
+
+        await("an invalid status", () -> {
+            ProfilingConfig c = client.resources(ProfilingConfig.class).inNamespace("shop").withName("bad").get();
+            return c.getStatus() != null && !c.getStatus().getConditions().isEmpty();
+        });
+        ProfilingConfig bad = client.resources(ProfilingConfig.class).inNamespace("shop").withName("bad").get();
+        assertThat(bad.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Valid");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getMessage()).isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
+        });
+        await("a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
+                .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
+        List<Event> events = client.v1().events().inNamespace("shop").list().getItems();
+        assertThat(events).hasSize(1);
+        assertThat(assignment("node-a")).isNull();
+    }
+
+    @Test
+    void deletesTheAssignmentWhenItsLastPodGoes() throws Exception {
+        config("checkout", "");
+        pod("a", "node-a");
+        startCoordinator();
+        await("node-a's assignment", () -> assignment("node-a") != null);
+
+        client.pods().inNamespace("shop").withName("a").delete();
+
+        await("node-a's assignment to go", () -> assignment("node-a") == null);
+    }
+}
