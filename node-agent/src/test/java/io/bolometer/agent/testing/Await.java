@@ -10,6 +10,11 @@ public final class Await {
     private Await() {
     }
 
+    /** The same wait, argument order of the upload tests: {@code await("what", timeout, condition)}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        until(timeout, what, condition);
+    }
+
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
         until(timeout, what, condition, () -> "");
     }
