@@ -7,6 +7,7 @@ import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.testing.AuditLog;
 import io.bolometer.coordinator.testing.RealApiServer;
+import io.bolometer.coordinator.testing.Waits;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -16,8 +17,6 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,13 +36,6 @@ class LeaderElectionKubeApiIT {
                 Duration.ofSeconds(2)));
     }
 
-    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
 
     private static void runningPod(KubernetesClient client, String name, String node, String ip) {
         Pod pod = client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
@@ -78,14 +70,14 @@ class LeaderElectionKubeApiIT {
         runningPod(admin, "a", "node-a", "10.0.0.1");
 
         Coordinator first = start("first");
-        await(Duration.ofSeconds(20), "first to lead", first::leading);
+        Waits.await(Duration.ofSeconds(20), "first to lead", first::leading);
         Coordinator second = start("second");
-        await(Duration.ofSeconds(20), "node-a's assignment",
+        Waits.await(Duration.ofSeconds(20), "node-a's assignment",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-a").get() != null);
-        await(Duration.ofSeconds(20), "second to sync", second::ready);
+        Waits.await(Duration.ofSeconds(20), "second to sync", second::ready);
 
         runningPod(admin, "b", "node-b", "10.0.0.2");
-        await(Duration.ofSeconds(20), "node-b's assignment from the leader",
+        Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-b").get() != null);
         assertThat(second.leading()).isFalse();
         assertThat(assignmentWritesBy("first")).isNotEmpty();
@@ -94,12 +86,12 @@ class LeaderElectionKubeApiIT {
 
         long stoppedAt = System.nanoTime();
         first.close();
-        await(Duration.ofSeconds(15), "second to take over", second::leading);
+        Waits.await(Duration.ofSeconds(15), "second to take over", second::leading);
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(7));
         int firstWrites = assignmentWritesBy("first").size();
 
         admin.pods().inNamespace("shop").withName("b").withGracePeriod(0).delete();
-        await(Duration.ofSeconds(20), "the new leader to delete node-b's assignment",
+        Waits.await(Duration.ofSeconds(20), "the new leader to delete node-b's assignment",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-b").get() == null);
         assertThat(assignmentWritesBy("second")).isNotEmpty();
         assertThat(assignmentWritesBy("first")).as("the stopped replica writes nothing more").hasSize(firstWrites);

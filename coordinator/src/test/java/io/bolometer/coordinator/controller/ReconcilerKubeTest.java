@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.testing.Waits;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -14,8 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,16 +36,9 @@ class ReconcilerKubeTest {
                 0, 0, List.of(), List.of(),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        await("leadership", coordinator::leading);
+        Waits.await(Duration.ofSeconds(20), "leadership", coordinator::leading);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-    }
 
     private void config(String name, String extraSpec) {
         client.resources(ProfilingConfig.class).inNamespace("shop").resource(client.getKubernetesSerialization().unmarshal("""
@@ -78,8 +70,8 @@ class ReconcilerKubeTest {
         pod("b", "node-b");
         startCoordinator();
 
-        await("both assignments", () -> assignment("node-a") != null && assignment("node-b") != null);
-        await("the first statuses and events", () -> coordinator.writes() >= 4);
+        Waits.await(Duration.ofSeconds(20), "both assignments", () -> assignment("node-a") != null && assignment("node-b") != null);
+        Waits.await(Duration.ofSeconds(20), "the first statuses and events", () -> coordinator.writes() >= 4);
         long writes = coordinator.writes();
         double reconciles = reconciles();
         // Nothing the planner reads: an annotation nobody selects on, and a new pod no config selects.
@@ -87,15 +79,15 @@ class ReconcilerKubeTest {
             p.getMetadata().getAnnotations().put("team.example/owner", "payments");
             return p;
         });
-        await("a reconcile after the changes", () -> reconciles() >= reconciles + 1);
+        Waits.await(Duration.ofSeconds(20), "a reconcile after the changes", () -> reconciles() >= reconciles + 1);
 
         assertThat(coordinator.writes()).as("no write without a change").isEqualTo(writes);
         assertThat(assignment("node-a").getSpec().getTargets()).extracting(t -> t.getName()).containsExactly("a");
 
         pod("c", "node-a");
-        await("pod c assigned, the status and the event written", () -> coordinator.writes() >= writes + 3);
+        Waits.await(Duration.ofSeconds(20), "pod c assigned, the status and the event written", () -> coordinator.writes() >= writes + 3);
         double after = reconciles();
-        await("another reconcile", () -> reconciles() >= after + 1 || coordinator.writes() > writes + 3);
+        Waits.await(Duration.ofSeconds(20), "another reconcile", () -> reconciles() >= after + 1 || coordinator.writes() > writes + 3);
         assertThat(coordinator.writes()).as("one assignment write, one status write, one event").isEqualTo(writes + 3);
         assertThat(assignment("node-a").getSpec().getTargets()).hasSize(2);
     }
@@ -111,7 +103,7 @@ class ReconcilerKubeTest {
         pod("a", "node-a");
         startCoordinator();
 
-        await("an invalid status", () -> {
+        Waits.await(Duration.ofSeconds(20), "an invalid status", () -> {
             ProfilingConfig c = client.resources(ProfilingConfig.class).inNamespace("shop").withName("bad").get();
             return c.getStatus() != null && !c.getStatus().getConditions().isEmpty();
         });
@@ -121,7 +113,7 @@ class ReconcilerKubeTest {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getMessage()).isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
         });
-        await("a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
+        Waits.await(Duration.ofSeconds(20), "a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
                 .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
         List<Event> events = client.v1().events().inNamespace("shop").list().getItems();
         assertThat(events).hasSize(1);
@@ -133,10 +125,10 @@ class ReconcilerKubeTest {
         config("checkout", "");
         pod("a", "node-a");
         startCoordinator();
-        await("node-a's assignment", () -> assignment("node-a") != null);
+        Waits.await(Duration.ofSeconds(20), "node-a's assignment", () -> assignment("node-a") != null);
 
         client.pods().inNamespace("shop").withName("a").delete();
 
-        await("node-a's assignment to go", () -> assignment("node-a") == null);
+        Waits.await(Duration.ofSeconds(20), "node-a's assignment to go", () -> assignment("node-a") == null);
     }
 }
