@@ -101,11 +101,12 @@ because the root file system is read-only.
 {{- end }}
 
 {{/*
-policy/v1 PodDisruptionBudget where the cluster serves it (1.21+); policy/v1beta1 before. `helm template` assumes
-every API is served, so the kube version decides there (--kube-version).
+policy/v1 PodDisruptionBudget where the cluster serves it (1.21+; policy/v1beta1 is gone in 1.25+), policy/v1beta1
+before. Against a cluster Helm reads both from discovery; `helm template` assumes kube 1.20 unless --kube-version
+says otherwise, and lists policy/v1 as a group version only (no kind), hence the group-version check.
 */}}
 {{- define "bolometer.pdbApiVersion" -}}
-{{- if and (.Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget") (semverCompare ">=1.21-0" .Capabilities.KubeVersion.Version) -}}
+{{- if and (.Capabilities.APIVersions.Has "policy/v1") (semverCompare ">=1.21-0" .Capabilities.KubeVersion.Version) -}}
 policy/v1
 {{- else -}}
 policy/v1beta1
