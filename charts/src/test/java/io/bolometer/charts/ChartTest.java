@@ -67,7 +67,7 @@ class ChartTest {
         assertThat(env(c, "HEALTH_PORT")).contains("8081");
         assertThat(env(c, "ALLOWED_S3_ENDPOINTS")).contains("");
         assertThat(env(c, "ALLOWED_S3_BUCKETS")).contains("");
-        assertThat(Yaml.str(c, "image")).isEqualTo("ghcr.io/bolometer/coordinator:0.1.0");
+        assertThat(Yaml.str(c, "image")).isEqualTo("ghcr.io/bolometer/bolometer-coordinator:0.1.0");
     }
 
     @Test
