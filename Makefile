@@ -7,11 +7,20 @@ CRD_OUT    := shared-model/target/classes/META-INF/fabric8
 CRD_FILES  := profilingconfigs.profiling.io-v1.yml profilingassignments.profiling.io-v1.yml
 MVN_FLAGS  ?= -B -ntp
 AGENT_JAR  := node-agent/target/bolometer-node-agent.jar
+# Images: IMG=<registry>/<name>:<tag> gives <name>-coordinator and <name>-node-agent (the chart's default names).
+IMG            ?= ghcr.io/bolometer/bolometer:0.1.0
+CONTAINER_TOOL ?= docker
+IMG_TAG         = $(lastword $(subst :, ,$(IMG)))
+IMG_NAME        = $(patsubst %:$(IMG_TAG),%,$(IMG))
+COORDINATOR_IMG = $(IMG_NAME)-coordinator:$(IMG_TAG)
+AGENT_IMG       = $(IMG_NAME)-node-agent:$(IMG_TAG)
+NAMESPACE      ?= bolometer-system
+HELM_ARGS      ?=
 SAMPLE_APP := examples/sample-app/bin/sample-app
 
 .PHONY: help
 help: ## List the targets with a one-line description
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: go
 go: ## Check for the Go toolchain, installing Debian's golang-go when missing
@@ -26,6 +35,10 @@ build: sample-app ## Build the jars (no tests) and the sample app
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests
 	@ls -l $(AGENT_JAR)
 
+.PHONY: shellcheck
+shellcheck: ## Check install.sh with shellcheck, installing Debian's shellcheck when missing
+	@"$$(bash scripts/ensure-shellcheck.sh)" install.sh scripts/ensure-shellcheck.sh && echo "shellcheck: install.sh clean"
+
 .PHONY: kube-apiserver
 kube-apiserver: ## Provide etcd, kube-apiserver and kubectl v1.20.2 from Debian's packages (cached under ~/.cache)
 	@KAPI_ETCD_LOOPBACK=1 bash scripts/kube-apiserver.sh
@@ -38,12 +51,56 @@ crds: ## Regenerate the CRDs from the Java types and copy them to helm/bolometer
 	@echo "CRDs copied to helm/bolometer/crds and deploy/crds"
 
 .PHONY: test
-test: go kube-apiserver ## Run all tests: unit (*Test), integration (*IT) with the real Go app and an embedded S3 server, and *KubeApiIT on a real API server
+test: go shellcheck kube-apiserver ## Run all tests: unit (*Test), integration (*IT) with the real Go app and an embedded S3 server, chart tests, and *KubeApiIT on a real API server
 	$(MVN) $(MVN_FLAGS) verify -Dgo.binary="$$(bash scripts/ensure-go.sh)"
 
 .PHONY: unit-test
 unit-test: ## Run only the fast unit tests (no sockets, no Go)
 	$(MVN) $(MVN_FLAGS) test
+
+.PHONY: chart-test
+chart-test: ## Lint and render the Helm chart, check deploy/ drift, the dashboard and install.sh (charts module)
+	$(MVN) $(MVN_FLAGS) -pl charts test
+
+.PHONY: deploy-manifests
+deploy-manifests: ## Re-render deploy/bolometer.yaml from helm/bolometer with default values
+	$(MVN) $(MVN_FLAGS) -q -pl charts test -Dtest=RenderedManifestsDriftTest -Dbolometer.updateManifests=true -Dsurefire.failIfNoSpecifiedTests=false
+	@echo "deploy/bolometer.yaml rendered; commit it"
+
+.PHONY: dashboard
+dashboard: ## Regenerate the Grafana dashboard JSON from scripts/generate-dashboard.py
+	python3 scripts/generate-dashboard.py
+
+.PHONY: container-engine
+container-engine:
+	@$(CONTAINER_TOOL) info >/dev/null 2>&1 || { \
+	  echo "No usable container engine: '$(CONTAINER_TOOL) info' failed. Build the images where Docker or Podman runs" >&2; \
+	  echo "(CONTAINER_TOOL=podman to switch); the Dockerfiles build the jars themselves." >&2; exit 1; }
+
+.PHONY: docker-build
+docker-build: container-engine ## Build both images: make docker-build IMG=registry/bolometer:tag
+	$(CONTAINER_TOOL) build -f coordinator/Dockerfile -t $(COORDINATOR_IMG) .
+	$(CONTAINER_TOOL) build -f node-agent/Dockerfile -t $(AGENT_IMG) .
+
+.PHONY: docker-push
+docker-push: container-engine ## Push both images: make docker-push IMG=registry/bolometer:tag
+	$(CONTAINER_TOOL) push $(COORDINATOR_IMG)
+	$(CONTAINER_TOOL) push $(AGENT_IMG)
+
+.PHONY: install
+install: ## Install the CRDs into the current kubectl context
+	kubectl apply -f deploy/crds/
+
+.PHONY: deploy
+deploy: install ## Apply the rendered manifests in deploy/ (namespace bolometer-system) to the current context
+	kubectl apply -f deploy/
+
+.PHONY: helm-install
+helm-install: ## Install or upgrade the chart with Helm: make helm-install HELM_ARGS="--set defaultConfig.s3.bucket=b"
+	@command -v helm >/dev/null 2>&1 || { echo "helm is not on PATH: see https://helm.sh/docs/intro/install/ or use make deploy" >&2; exit 1; }
+	helm upgrade --install bolometer helm/bolometer --namespace $(NAMESPACE) --create-namespace \
+	  --set coordinator.image.repository=$(IMG_NAME)-coordinator --set agent.image.repository=$(IMG_NAME)-node-agent \
+	  --set-string coordinator.image.tag=$(IMG_TAG) --set-string agent.image.tag=$(IMG_TAG) $(HELM_ARGS)
 
 .PHONY: demo
 demo: build ## Profile the sample app with the standalone agent into ./profiles and show what it stored

@@ -1,0 +1,159 @@
+package io.bolometer.charts;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.bolometer.charts.ChartRenderer.render;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Least-privilege RBAC and the restricted Pod Security Standard, checked on the rendered objects. */
+class ChartSecurityTest {
+
+    private static Manifests defaults;
+    private static Manifests everythingOn;
+
+    @BeforeAll
+    static void renderOnce() {
+        defaults = render(Map.of());
+        everythingOn = render(Map.of(
+                "createNamespace", true,
+                "dashboards", Map.of("enabled", true),
+                "metrics", Map.of("serviceMonitor", Map.of("enabled", true), "podMonitor", Map.of("enabled", true)),
+                "defaultConfig", Map.of("enabled", true, "s3", Map.of("bucket", "profiles-bucket")),
+                "agent", Map.of("priorityClassName", "system-node-critical")));
+    }
+
+    private static Map<String, Object> rule(String group, String resource, String... verbs) {
+        return Map.of("apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
+    }
+
+    @Test
+    void agentClusterRoleGrantsOnlyItsAssignmentsTheirStatusAndKubeletStats() {
+        var role = defaults.get("ClusterRole", "bolometer-agent");
+
+        assertThat(Yaml.list(role, "rules")).containsExactly(
+                rule("profiling.io", "profilingassignments", "get", "list", "watch"),
+                rule("profiling.io", "profilingassignments/status", "get", "update", "patch"),
+                rule("", "nodes/stats", "get"));
+    }
+
+    @Test
+    void coordinatorClusterRoleGrantsConfigsAssignmentsPodsNodesAndEventsOnly() {
+        var role = defaults.get("ClusterRole", "bolometer-coordinator");
+
+        assertThat(Yaml.list(role, "rules")).containsExactly(
+                rule("profiling.io", "profilingconfigs", "get", "list", "watch"),
+                rule("profiling.io", "profilingconfigs/status", "get", "update", "patch"),
+                rule("profiling.io", "profilingassignments", "get", "list", "watch", "create", "update", "patch", "delete"),
+                rule("profiling.io", "profilingassignments/status", "get", "list", "watch"),
+                rule("", "pods", "get", "list", "watch"),
+                rule("", "nodes", "get", "list", "watch"),
+                rule("", "events", "create", "patch"));
+    }
+
+    @Test
+    void coordinatorMayTouchLeasesOnlyInItsOwnNamespace() {
+        var role = defaults.get("Role", "bolometer-coordinator-leader-election");
+
+        assertThat(Yaml.str(role, "metadata.namespace")).isEqualTo("bolometer-system");
+        assertThat(Yaml.list(role, "rules")).containsExactly(
+                rule("coordination.k8s.io", "leases", "get", "create", "update"));
+        assertThat(defaults.ofKind("Role")).hasSize(1);
+    }
+
+    @Test
+    void noRoleUsesWildcardsOrReadsSecrets() {
+        var roles = new java.util.ArrayList<>(everythingOn.ofKind("ClusterRole"));
+        roles.addAll(everythingOn.ofKind("Role"));
+
+        assertThat(roles).hasSize(3);
+        for (var role : roles) {
+            for (var rule : Yaml.list(role, "rules")) {
+                assertThat(Yaml.strings(rule, "verbs")).as("verbs of %s", role).doesNotContain("*");
+                assertThat(Yaml.strings(rule, "resources")).as("resources of %s", role).doesNotContain("*", "secrets");
+                assertThat(Yaml.strings(rule, "apiGroups")).as("groups of %s", role).doesNotContain("*");
+            }
+        }
+    }
+
+    @Test
+    void agentCannotReadPodsOrSecrets() {
+        var resources = Yaml.list(everythingOn.get("ClusterRole", "bolometer-agent"), "rules").stream()
+                .flatMap(r -> Yaml.strings(r, "resources").stream()).toList();
+
+        assertThat(resources).doesNotContain("pods", "secrets", "configmaps", "nodes/proxy");
+    }
+
+    @Test
+    void eachComponentIsBoundToItsOwnServiceAccount() {
+        var agentBinding = defaults.get("ClusterRoleBinding", "bolometer-agent");
+        var coordinatorBinding = defaults.get("ClusterRoleBinding", "bolometer-coordinator");
+        var leaseBinding = defaults.get("RoleBinding", "bolometer-coordinator-leader-election");
+
+        assertThat(Yaml.list(agentBinding, "subjects")).containsExactly(
+                Map.of("kind", "ServiceAccount", "name", "bolometer-agent", "namespace", "bolometer-system"));
+        assertThat(Yaml.list(coordinatorBinding, "subjects")).containsExactly(
+                Map.of("kind", "ServiceAccount", "name", "bolometer-coordinator", "namespace", "bolometer-system"));
+        assertThat(Yaml.list(leaseBinding, "subjects")).isEqualTo(Yaml.list(coordinatorBinding, "subjects"));
+        assertThat(Yaml.str(defaults.podSpecs().get("DaemonSet/bolometer-agent"), "serviceAccountName"))
+                .isEqualTo("bolometer-agent");
+        assertThat(Yaml.str(defaults.podSpecs().get("Deployment/bolometer-coordinator"), "serviceAccountName"))
+                .isEqualTo("bolometer-coordinator");
+    }
+
+    @Test
+    void everyPodMeetsTheRestrictedPodSecurityStandard() {
+        var pods = everythingOn.podSpecs();
+        assertThat(pods).containsOnlyKeys("Deployment/bolometer-coordinator", "DaemonSet/bolometer-agent");
+
+        pods.forEach((workload, pod) -> {
+            assertThat(pod.get("hostNetwork")).as("%s hostNetwork", workload).isNotEqualTo(true);
+            assertThat(pod.get("hostPID")).as("%s hostPID", workload).isNotEqualTo(true);
+            assertThat(pod.get("hostIPC")).as("%s hostIPC", workload).isNotEqualTo(true);
+            assertThat(Yaml.at(pod, "securityContext.runAsNonRoot")).as("%s runAsNonRoot", workload).isEqualTo(true);
+            assertThat(Yaml.at(pod, "securityContext.runAsUser")).as("%s runAsUser", workload).isEqualTo(65532);
+            assertThat(Yaml.str(pod, "securityContext.seccompProfile.type")).as(workload).isEqualTo("RuntimeDefault");
+            for (var volume : Yaml.list(pod, "volumes")) {
+                assertThat(volume.keySet()).as("%s volume %s", workload, volume.get("name"))
+                        .doesNotContain("hostPath").containsAnyOf("emptyDir", "configMap", "projected");
+            }
+            for (var container : Yaml.list(pod, "containers")) {
+                String what = workload + " container " + container.get("name");
+                assertThat(Yaml.at(container, "securityContext.runAsNonRoot")).as(what).isEqualTo(true);
+                assertThat(Yaml.at(container, "securityContext.runAsUser")).as(what).isEqualTo(65532);
+                assertThat(Yaml.at(container, "securityContext.allowPrivilegeEscalation")).as(what).isEqualTo(false);
+                assertThat(Yaml.at(container, "securityContext.readOnlyRootFilesystem")).as(what).isEqualTo(true);
+                assertThat(Yaml.at(container, "securityContext.privileged")).as(what).isEqualTo(false);
+                assertThat(Yaml.at(container, "securityContext.capabilities.drop")).as(what).isEqualTo(List.of("ALL"));
+                assertThat(Yaml.at(container, "securityContext.capabilities.add")).as(what).isNull();
+                assertThat(Yaml.str(container, "securityContext.seccompProfile.type")).as(what).isEqualTo("RuntimeDefault");
+                for (var port : Yaml.list(container, "ports")) {
+                    assertThat(port).as(what).doesNotContainKey("hostPort");
+                }
+                assertThat(Yaml.map(container, "resources").keySet()).as(what).contains("requests", "limits");
+            }
+            assertThat(pod).as(workload).doesNotContainKey("initContainers").doesNotContainKey("ephemeralContainers");
+        });
+    }
+
+    @Test
+    void renderedNamespaceEnforcesTheRestrictedProfile() {
+        var namespace = everythingOn.get("Namespace", "bolometer-system");
+
+        assertThat(Yaml.map(namespace, "metadata.labels"))
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted");
+    }
+
+    @Test
+    void everyObjectCarriesTheStandardLabels() {
+        for (var object : everythingOn.objects()) {
+            assertThat(Yaml.map(object, "metadata.labels").keySet()).as("%s/%s", object.get("kind"), Yaml.str(object, "metadata.name"))
+                    .containsAll(Set.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
+                            "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "helm.sh/chart"));
+        }
+    }
+}
