@@ -44,6 +44,7 @@ public final class AgentMetrics {
         for (ProfileType type : ProfileType.values()) {
             uploads(type);
         }
+        droppedLabels();
         checks = Counter.builder("profiling.threshold.checks")
                 .description("Pod usage readings checked against thresholds")
                 .register(registry);
@@ -93,9 +94,7 @@ public final class AgentMetrics {
 
     public void droppedMetadataLabels(int count) {
         if (count > 0) {
-            Counter.builder("profiling.metadata.labels.dropped")
-                    .description("Pod labels left out of object metadata (2 KB budget or name collision)")
-                    .register(registry).increment(count);
+            droppedLabels().increment(count);
         }
     }
 
@@ -113,6 +112,12 @@ public final class AgentMetrics {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    private Counter droppedLabels() {
+        return Counter.builder("profiling.metadata.labels.dropped")
+                .description("Pod labels left out of object metadata (2 KB budget or name collision)")
+                .register(registry);
     }
 
     private Counter uploads(ProfileType type) {
