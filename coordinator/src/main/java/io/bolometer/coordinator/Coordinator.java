@@ -53,6 +53,11 @@ public final class Coordinator implements AutoCloseable {
         return new Coordinator(cache, election, queue, writer, http, metrics);
     }
 
+    /** Asks for a reconcile soon (as any watched change does). */
+    public void requestReconcile() {
+        queue.request();
+    }
+
     public boolean leading() {
         return election.leading();
     }

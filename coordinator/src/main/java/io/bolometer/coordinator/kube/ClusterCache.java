@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,8 +44,15 @@ public final class ClusterCache implements AutoCloseable {
         assignmentInformer = client.resources(ProfilingAssignment.class).inform(objects(), 0);
         informers.add(configInformer);
         informers.add(assignmentInformer);
-        informers.add(client.pods().inAnyNamespace().inform(reduced(pods, PodInfos::from, p -> p.getMetadata().getNamespace()
-                + "/" + p.getMetadata().getName()), 0));
+        // The informer's own store keeps only keys (fabric8's ReducedStateItemStore); the one copy of a pod's
+        // planner-relevant state is its PodInfo below, so 150,000 pods cost PodInfos, not full Pod objects.
+        SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+                .itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, Pod.class,
+                        client.getKubernetesSerialization(), "metadata.uid"));
+        podInformer.addEventHandler(reduced(pods, PodInfos::from,
+                p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+        podInformer.start();
+        informers.add(podInformer);
         informers.add(client.nodes().inform(reduced(nodes, PodInfos::from, n -> n.getMetadata().getName()), 0));
     }
 

@@ -92,6 +92,20 @@ class ReconcilerKubeTest {
         assertThat(assignment("node-a").getSpec().getTargets()).hasSize(2);
     }
 
+    /** The write count once a whole reconcile passed without writing (a failed write is retried by the next one). */
+    private long settledWrites() throws InterruptedException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            long before = coordinator.writes();
+            double reconciles = reconciles();
+            coordinator.requestReconcile();
+            Waits.await(Duration.ofSeconds(20), "a reconcile", () -> reconciles() >= reconciles + 1);
+            if (coordinator.writes() == before) {
+                return before;
+            }
+        }
+        throw new AssertionError("writes never settled: " + coordinator.writes());
+    }
+
     private double reconciles() {
         return coordinator.scrape().lines().filter(l -> l.startsWith("bolometer_coordinator_reconciles_total{result=\"success\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
