@@ -143,7 +143,8 @@ public final class Reconciler implements Runnable {
         } else {
             type = "Normal";
             reason = "Assigned";
-            message = StatusAggregator.assignedMessage(status.getMatchedPods(), status.getNodes());
+            message = status.getConditions().stream().filter(c -> ProfilingConfigStatus.CONDITION_READY.equals(c.getType()))
+                    .map(c -> c.getMessage()).findFirst().orElse("");
         }
         String key = reason + "|" + message;
         if (!Objects.equals(lastEvent.get(config.id()), key)) {

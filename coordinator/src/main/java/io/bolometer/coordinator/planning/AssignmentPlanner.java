@@ -1,21 +1,16 @@
 package io.bolometer.coordinator.planning;
 
-import io.bolometer.model.PodAnnotations;
-import io.bolometer.model.ServiceNames;
-import io.bolometer.model.v1alpha1.AssignedConfig;
+import io.bolometer.coordinator.planning.PodAnnotationsParser.Result;
 import io.bolometer.model.v1alpha1.AssignedTarget;
-import io.bolometer.model.v1alpha1.OnDemand;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
-import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
-import io.bolometer.model.v1alpha1.S3Config;
-import io.bolometer.model.v1alpha1.Thresholds;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -24,6 +19,14 @@ import java.util.TreeSet;
  * node: pure, deterministic (equal input gives equal output, sorted), no clients.
  */
 public final class AssignmentPlanner {
+    /** Namespace, then name: the order of targets, pods in selections and configs everywhere in a plan. */
+    public static final Comparator<PodInfo> POD_ORDER =
+            Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name).thenComparing(PodInfo::uid,
+                    Comparator.nullsFirst(Comparator.naturalOrder()));
+    private static final Comparator<ProfilingConfig> CONFIG_ORDER =
+            Comparator.comparing((ProfilingConfig c) -> c.getMetadata().getNamespace())
+                    .thenComparing(c -> c.getMetadata().getName());
+
     private final PlannerSettings settings;
 
     public AssignmentPlanner(PlannerSettings settings) {
@@ -37,128 +40,80 @@ public final class AssignmentPlanner {
      *              allocatable fallback)
      */
     public Plan plan(Collection<ProfilingConfig> validConfigs, Collection<PodInfo> pods, Map<String, NodeInfo> nodes) {
-        List<ProfilingConfig> configs = validConfigs.stream().sorted(Comparator.comparing(ProfilingConfig::id)).toList();
-        List<PodInfo> candidates = pods.stream().filter(AssignmentPlanner::profilable)
-                .sorted(Comparator.comparing(PodInfo::id)).toList();
-        Map<String, AssignedConfig> assigned = new TreeMap<>();
-        Map<String, TreeMap<String, AssignedTarget>> targetsByNode = new TreeMap<>();
-        Map<String, TreeSet<String>> configsByNode = new TreeMap<>();
-        Map<String, List<String>> podsByConfig = new TreeMap<>();
-        Map<String, TreeSet<String>> nodesByConfig = new TreeMap<>();
+        Map<String, List<PodInfo>> profilableByNamespace = profilableByNamespace(pods);
+        Map<String, Result> annotations = new HashMap<>();
+        // Pod → ids of the configs selecting it, filled in config order so each list comes out sorted.
+        Map<PodInfo, List<String>> selected = new TreeMap<>(POD_ORDER);
+        Map<PodInfo, Result> endpoints = new HashMap<>();
+        Map<String, ConfigSelection> selections = new TreeMap<>();
+        Map<String, ProfilingConfig> configsById = new HashMap<>();
         List<PodProblem> problems = new ArrayList<>();
-        for (ProfilingConfig config : configs) {
+
+        for (ProfilingConfig config : validConfigs.stream().sorted(CONFIG_ORDER).toList()) {
             String configId = config.id();
-            podsByConfig.put(configId, new ArrayList<>());
-            nodesByConfig.put(configId, new TreeSet<>());
-            for (PodInfo pod : candidates) {
-                if (!selects(config, pod)) {
+            if (configsById.putIfAbsent(configId, config) != null) {
+                continue;
+            }
+            PodSelector selector = PodSelector.of(config, settings);
+            List<String> selectedPods = new ArrayList<>();
+            TreeSet<String> selectedNodes = new TreeSet<>();
+            for (PodInfo pod : candidates(selector, profilableByNamespace)) {
+                if (!selector.matchesNamespaceAndLabels(pod)) {
                     continue;
                 }
-                PodEndpoint.Result endpoint = PodEndpoint.parse(pod.annotations());
-                if (endpoint.endpoint().isEmpty()) {
-                    problems.add(new PodProblem(configId, pod.id(), endpoint.problem()));
+                Result parsed = annotations.computeIfAbsent(pod.id(), id -> PodAnnotationsParser.parse(pod.annotations()));
+                parsed.problems().forEach(message -> problems.add(new PodProblem(configId, pod.id(), message)));
+                if (parsed.endpoint() == null) {
                     continue;
                 }
-                podsByConfig.get(configId).add(pod.id());
-                nodesByConfig.get(configId).add(pod.nodeName());
-                assigned.computeIfAbsent(configId, id -> effective(config));
-                configsByNode.computeIfAbsent(pod.nodeName(), n -> new TreeSet<>()).add(configId);
-                AssignedTarget target = targetsByNode.computeIfAbsent(pod.nodeName(), n -> new TreeMap<>())
-                        .computeIfAbsent(pod.id(), id -> target(pod, endpoint.endpoint().get(), nodes.get(pod.nodeName())));
-                List<String> ids = new ArrayList<>(target.getConfigs());
-                ids.add(configId);
-                target.setConfigs(ids.stream().sorted().toList());
+                selected.computeIfAbsent(pod, p -> new ArrayList<>()).add(configId);
+                endpoints.put(pod, parsed);
+                selectedPods.add(pod.id());
+                selectedNodes.add(pod.nodeName());
+            }
+            selections.put(configId, new ConfigSelection(configId, selectedPods, List.copyOf(selectedNodes)));
+        }
+        return new Plan(assignments(selected, endpoints, configsById, nodes), selections, problems);
+    }
+
+    private static Map<String, List<PodInfo>> profilableByNamespace(Collection<PodInfo> pods) {
+        Map<String, List<PodInfo>> byNamespace = new TreeMap<>();
+        for (PodInfo pod : pods) {
+            if (PodSelector.isProfilable(pod)) {
+                byNamespace.computeIfAbsent(pod.namespace(), ns -> new ArrayList<>()).add(pod);
             }
         }
-        Map<String, ProfilingAssignmentSpec> assignments = new TreeMap<>();
+        byNamespace.values().forEach(list -> list.sort(POD_ORDER));
+        return byNamespace;
+    }
+
+    private static List<PodInfo> candidates(PodSelector selector, Map<String, List<PodInfo>> byNamespace) {
+        if (selector.namespace() != null) {
+            return byNamespace.getOrDefault(selector.namespace(), List.of());
+        }
+        List<PodInfo> all = new ArrayList<>();
+        byNamespace.values().forEach(all::addAll);
+        return all;
+    }
+
+    private static Map<String, ProfilingAssignmentSpec> assignments(Map<PodInfo, List<String>> selected,
+            Map<PodInfo, Result> endpoints, Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes) {
+        Map<String, List<AssignedTarget>> targetsByNode = new TreeMap<>();
+        selected.forEach((pod, configIds) -> targetsByNode
+                .computeIfAbsent(pod.nodeName(), n -> new ArrayList<>())
+                .add(AssignedTargets.of(pod, endpoints.get(pod).endpoint(), configIds, nodes.get(pod.nodeName()))));
+
+        Map<String, ProfilingAssignmentSpec> assignments = new LinkedHashMap<>();
         targetsByNode.forEach((node, targets) -> {
+            List<ProfilingConfig> used = targets.stream().flatMap(t -> t.getConfigs().stream()).distinct()
+                    .map(configsById::get).sorted(CONFIG_ORDER).toList();
             ProfilingAssignmentSpec spec = new ProfilingAssignmentSpec();
             spec.setNodeName(node);
-            spec.setConfigs(configsByNode.get(node).stream().map(assigned::get).toList());
-            spec.setTargets(List.copyOf(targets.values()));
+            // A fresh copy per node: the spec objects are mutable and each assignment is written on its own.
+            spec.setConfigs(used.stream().map(AssignedConfigs::of).toList());
+            spec.setTargets(targets);
             assignments.put(node, spec);
         });
-        Map<String, ConfigSelection> selections = new TreeMap<>();
-        podsByConfig.forEach((id, selected) ->
-                selections.put(id, new ConfigSelection(id, selected, List.copyOf(nodesByConfig.get(id)))));
-        return new Plan(assignments, selections, problems);
-    }
-
-    /** Whether a config selects a pod that is already known to be profilable. */
-    boolean selects(ProfilingConfig config, PodInfo pod) {
-        String own = config.getMetadata().getNamespace();
-        String wanted = config.getSpec().getSelector() == null ? null : config.getSpec().getSelector().getNamespace();
-        boolean anyNamespace = Objects.equals(own, settings.coordinatorNamespace()) && (wanted == null || wanted.isBlank());
-        String namespace = wanted == null || wanted.isBlank() ? own : wanted;
-        if (!anyNamespace && !namespace.equals(pod.namespace())) {
-            return false;
-        }
-        return LabelSelectors.matches(config.getSpec().getSelector(), pod.labels());
-    }
-
-    /** Annotated, running with an IP on a node, not terminating. */
-    static boolean profilable(PodInfo pod) {
-        return "true".equalsIgnoreCase(pod.annotations().getOrDefault(PodAnnotations.ENABLED, "").trim())
-                && "Running".equals(pod.phase()) && pod.podIP() != null && !pod.podIP().isBlank()
-                && pod.nodeName() != null && !pod.nodeName().isBlank() && !pod.terminating();
-    }
-
-    private static AssignedTarget target(PodInfo pod, PodEndpoint endpoint, NodeInfo node) {
-        AssignedTarget target = new AssignedTarget();
-        target.setNamespace(pod.namespace());
-        target.setName(pod.name());
-        target.setUid(pod.uid());
-        target.setPodIP(pod.podIP());
-        target.setPort(endpoint.port());
-        target.setPath(endpoint.path());
-        ServiceNames.Owner owner = pod.ownerKind() == null ? null : new ServiceNames.Owner(pod.ownerKind(), pod.ownerName());
-        target.setService(ServiceNames.derive(pod.labels(), owner, pod.name()));
-        target.setLabels(new TreeMap<>(pod.labels()));
-        target.setConfigs(List.of());
-        double allocatableCpu = node == null ? 0 : node.allocatableCpuCores();
-        long allocatableMemory = node == null ? 0 : node.allocatableMemoryBytes();
-        if (pod.cpuLimitCores() > 0) {
-            target.setCpuCores(pod.cpuLimitCores());
-            target.setCpuBasis("limit");
-        } else if (pod.cpuRequestCores() > 0) {
-            target.setCpuCores(pod.cpuRequestCores());
-            target.setCpuBasis("request");
-        } else if (allocatableCpu > 0) {
-            target.setCpuCores(allocatableCpu);
-            target.setCpuBasis("allocatable");
-        }
-        if (pod.memoryLimitBytes() > 0) {
-            target.setMemoryBytes(pod.memoryLimitBytes());
-            target.setMemoryBasis("limit");
-        } else if (pod.memoryRequestBytes() > 0) {
-            target.setMemoryBytes(pod.memoryRequestBytes());
-            target.setMemoryBasis("request");
-        } else if (allocatableMemory > 0) {
-            target.setMemoryBytes(allocatableMemory);
-            target.setMemoryBasis("allocatable");
-        }
-        target.setCaptureToken(endpoint.captureToken());
-        return target;
-    }
-
-    /** The config as the agent needs it, every default applied. */
-    static AssignedConfig effective(ProfilingConfig config) {
-        ProfilingConfigSpec spec = config.getSpec();
-        Thresholds t = spec.thresholdsOrDefault();
-        OnDemand d = spec.onDemandOrDefault();
-        S3Config s3 = spec.getS3Config();
-        AssignedConfig assigned = new AssignedConfig();
-        assigned.setNamespace(config.getMetadata().getNamespace());
-        assigned.setName(config.getMetadata().getName());
-        assigned.setGeneration(config.getMetadata().getGeneration());
-        assigned.setThresholds(new Thresholds(t.cpuPercentOrDefault(), t.memoryPercentOrDefault(),
-                t.checkIntervalOrDefault(), t.cooldownOrDefault()));
-        assigned.setOnDemand(new OnDemand(d.enabledOrDefault(), d.intervalOrDefault()));
-        assigned.setS3Config(new S3Config(s3.getBucket(), s3.prefixOrDefault(), s3.getRegion(),
-                s3.getEndpoint() == null || s3.getEndpoint().isBlank() ? null : s3.getEndpoint(),
-                s3.forcePathStyleOrDefault()));
-        assigned.setProfileTypes(spec.profileTypesOrDefault());
-        assigned.setCpuProfileSeconds(spec.cpuProfileSecondsOrDefault());
-        return assigned;
+        return assignments;
     }
 }

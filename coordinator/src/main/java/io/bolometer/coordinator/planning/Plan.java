@@ -1,8 +1,10 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The desired state: one assignment spec per node that has targets (sorted map, stable content), what each
@@ -11,8 +13,9 @@ import java.util.Map;
 public record Plan(Map<String, ProfilingAssignmentSpec> assignments, Map<String, ConfigSelection> selections,
                    List<PodProblem> problems) {
     public Plan {
-        assignments = Map.copyOf(assignments);
-        selections = Map.copyOf(selections);
+        // Sorted by key, so iterating (and logging, and writing) a plan is stable too.
+        assignments = Collections.unmodifiableMap(new TreeMap<>(assignments));
+        selections = Collections.unmodifiableMap(new TreeMap<>(selections));
         problems = List.copyOf(problems);
     }
 }

@@ -5,21 +5,28 @@ import io.bolometer.model.v1alpha1.OnDemand;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
 import io.bolometer.model.v1alpha1.S3Config;
+import io.bolometer.model.v1alpha1.Selector;
 import io.bolometer.model.v1alpha1.Thresholds;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Semantic checks beyond the CRD schema: cross-field rules, the namespace rule and the S3 endpoint and bucket
  * allow-lists. Also repeats the schema's ranges, so a server that skipped schema validation can't slip one by.
+ *
+ * <p>Every problem is listed. The reason is the most serious kind found: {@value #NAMESPACE_NOT_ALLOWED}, then
+ * {@value #ENDPOINT_NOT_ALLOWED}, then {@value #BUCKET_NOT_ALLOWED}, else {@value #INVALID_SPEC}.
  */
 public final class SpecValidator {
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
+    public static final String ENDPOINT_NOT_ALLOWED = "EndpointNotAllowed";
+    public static final String BUCKET_NOT_ALLOWED = "BucketNotAllowed";
+    private static final List<String> REASONS_BY_PRIORITY =
+            List.of(NAMESPACE_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED, BUCKET_NOT_ALLOWED, INVALID_SPEC);
 
     private final PlannerSettings settings;
 
@@ -27,129 +34,132 @@ public final class SpecValidator {
         this.settings = settings;
     }
 
+    private record Problem(String reason, String message) {
+    }
+
     public Validation validate(ProfilingConfig config) {
+        List<Problem> problems = new ArrayList<>();
         ProfilingConfigSpec spec = config.getSpec();
         if (spec == null) {
-            return Validation.invalid("InvalidSpec", List.of("spec is required"));
+            problems.add(invalid("spec is required"));
+        } else {
+            String own = config.getMetadata().getNamespace();
+            boolean privileged = Objects.equals(own, settings.coordinatorNamespace());
+            checkSelector(spec.getSelector(), own, privileged, problems);
+            checkThresholds(spec, problems);
+            checkProfileTypes(spec, problems);
+            checkS3(spec.getS3Config(), privileged, problems);
         }
-        String namespace = config.getMetadata().getNamespace();
-        boolean privileged = Objects.equals(namespace, settings.coordinatorNamespace());
-        List<String> invalid = new ArrayList<>();
-        ranges(spec, invalid);
-        crossField(spec, invalid);
-        profileTypes(spec, invalid);
-        invalid.addAll(LabelSelectors.problems(spec.getSelector()));
-        S3Config s3 = spec.getS3Config();
-        if (s3 == null || s3.getBucket() == null || s3.getBucket().isBlank()) {
-            invalid.add("spec.s3Config.bucket is required");
-        } else if (!BUCKET.matcher(s3.getBucket()).matches() || s3.getBucket().contains("..")) {
-            invalid.add("spec.s3Config.bucket \"" + s3.getBucket() + "\" is not a valid S3 bucket name "
-                    + "(3-63 lowercase letters, digits, dots, hyphens)");
+        if (problems.isEmpty()) {
+            return Validation.VALID;
         }
-        if (s3 != null && s3.getEndpoint() != null && !s3.getEndpoint().isBlank()) {
-            String problem = endpointProblem(s3.getEndpoint());
-            if (problem != null) {
-                invalid.add("spec.s3Config.endpoint " + problem);
-            }
-        }
-        if (!invalid.isEmpty()) {
-            return Validation.invalid("InvalidSpec", invalid);
-        }
-        if (!privileged) {
-            Validation security = security(spec, namespace);
-            if (!security.valid()) {
-                return security;
-            }
-        }
-        return Validation.VALID;
+        String reason = REASONS_BY_PRIORITY.stream()
+                .filter(r -> problems.stream().anyMatch(p -> p.reason().equals(r))).findFirst().orElseThrow();
+        return Validation.invalid(reason, problems.stream().map(Problem::message).toList());
     }
 
-    private Validation security(ProfilingConfigSpec spec, String namespace) {
-        String selected = spec.getSelector() == null ? null : spec.getSelector().getNamespace();
-        if (selected != null && !selected.isBlank() && !selected.equals(namespace)) {
-            return Validation.invalid("NamespaceNotAllowed", List.of("spec.selector.namespace \"" + selected
-                    + "\" is not this config's namespace \"" + namespace + "\"; only configs in "
-                    + settings.coordinatorNamespace() + " may select other namespaces"));
-        }
-        S3Config s3 = spec.getS3Config();
-        String endpoint = s3.getEndpoint();
-        if (endpoint != null && !endpoint.isBlank() && !settings.allowedEndpoints().contains(endpoint)) {
-            return Validation.invalid("EndpointNotAllowed", List.of("spec.s3Config.endpoint \"" + endpoint
-                    + "\" is not in the chart's s3.allowedEndpoints"));
-        }
-        if (!settings.allowedBuckets().isEmpty() && !settings.allowedBuckets().contains(s3.getBucket())) {
-            return Validation.invalid("BucketNotAllowed", List.of("spec.s3Config.bucket \"" + s3.getBucket()
-                    + "\" is not in the chart's s3.allowedBuckets"));
-        }
-        return Validation.VALID;
-    }
-
-    private static void ranges(ProfilingConfigSpec spec, List<String> invalid) {
-        Thresholds t = spec.getThresholds();
-        if (t != null) {
-            range(invalid, "spec.thresholds.cpuThresholdPercent", t.getCpuThresholdPercent(), 1, 1000);
-            range(invalid, "spec.thresholds.memoryThresholdPercent", t.getMemoryThresholdPercent(), 1, 100);
-            range(invalid, "spec.thresholds.checkIntervalSeconds", t.getCheckIntervalSeconds(), 5, 3600);
-            range(invalid, "spec.thresholds.cooldownSeconds", t.getCooldownSeconds(), 0, 86400);
-        }
-        if (spec.getOnDemand() != null) {
-            range(invalid, "spec.onDemand.intervalSeconds", spec.getOnDemand().getIntervalSeconds(), 10, 86400);
-        }
-        range(invalid, "spec.cpuProfileSeconds", spec.getCpuProfileSeconds(), 1, 60);
-    }
-
-    private static void range(List<String> invalid, String field, Integer value, int min, int max) {
-        if (value != null && (value < min || value > max)) {
-            invalid.add(field + " (" + value + ") must be between " + min + " and " + max);
-        }
-    }
-
-    private static void crossField(ProfilingConfigSpec spec, List<String> invalid) {
-        List<ProfileType> types = spec.profileTypesOrDefault();
-        if (!types.contains(ProfileType.CPU)) {
+    private void checkSelector(Selector selector, String own, boolean privileged, List<Problem> problems) {
+        if (selector == null) {
             return;
         }
-        int cpuSeconds = spec.cpuProfileSecondsOrDefault();
-        int check = spec.thresholdsOrDefault().checkIntervalOrDefault();
-        if (cpuSeconds >= check) {
-            invalid.add("cpuProfileSeconds (" + cpuSeconds + ") must be shorter than checkIntervalSeconds (" + check + ")");
+        String namespace = selector.getNamespace();
+        if (namespace != null && !namespace.isBlank()) {
+            if (!LabelSelectors.isNamespaceName(namespace)) {
+                problems.add(invalid("spec.selector.namespace \"" + namespace + "\" is not a valid namespace name"));
+            } else if (!privileged && !namespace.equals(own)) {
+                problems.add(new Problem(NAMESPACE_NOT_ALLOWED, "spec.selector.namespace \"" + namespace
+                        + "\" is not allowed: a ProfilingConfig outside " + settings.coordinatorNamespace()
+                        + " may select only its own namespace (" + own + ")"));
+            }
         }
+        LabelSelectors.problems("spec.selector", selector.getLabelSelector(), selector.getMatchExpressions())
+                .forEach(message -> problems.add(invalid(message)));
+    }
+
+    private static void checkThresholds(ProfilingConfigSpec spec, List<Problem> problems) {
+        Thresholds thresholds = spec.thresholdsOrDefault();
         OnDemand onDemand = spec.onDemandOrDefault();
-        if (onDemand.enabledOrDefault() && cpuSeconds >= onDemand.intervalOrDefault()) {
-            invalid.add("cpuProfileSeconds (" + cpuSeconds + ") must be shorter than onDemand.intervalSeconds ("
-                    + onDemand.intervalOrDefault() + ")");
+        range("spec.thresholds.cpuThresholdPercent", thresholds.getCpuThresholdPercent(), 1, 1000, problems);
+        range("spec.thresholds.memoryThresholdPercent", thresholds.getMemoryThresholdPercent(), 1, 100, problems);
+        boolean checkOk = range("spec.thresholds.checkIntervalSeconds", thresholds.getCheckIntervalSeconds(), 5, 3600,
+                problems);
+        range("spec.thresholds.cooldownSeconds", thresholds.getCooldownSeconds(), 0, 86400, problems);
+        boolean intervalOk = range("spec.onDemand.intervalSeconds", onDemand.getIntervalSeconds(), 10, 86400, problems);
+        boolean cpuOk = range("spec.cpuProfileSeconds", spec.getCpuProfileSeconds(), 1, 60, problems);
+        if (!cpuOk) {
+            return;
+        }
+        // A CPU profile runs for cpuProfileSeconds; it has to end before the next check or periodic capture is due.
+        int cpuSeconds = spec.cpuProfileSecondsOrDefault();
+        if (checkOk && cpuSeconds >= thresholds.checkIntervalOrDefault()) {
+            problems.add(invalid("cpuProfileSeconds (" + cpuSeconds + ") must be shorter than checkIntervalSeconds ("
+                    + thresholds.checkIntervalOrDefault() + ")"));
+        }
+        if (intervalOk && onDemand.enabledOrDefault() && cpuSeconds >= onDemand.intervalOrDefault()) {
+            problems.add(invalid("cpuProfileSeconds (" + cpuSeconds + ") must be shorter than onDemand.intervalSeconds ("
+                    + onDemand.intervalOrDefault() + ")"));
         }
     }
 
-    private static void profileTypes(ProfilingConfigSpec spec, List<String> invalid) {
-        if (spec.getProfileTypes() == null) {
+    private static void checkProfileTypes(ProfilingConfigSpec spec, List<Problem> problems) {
+        List<ProfileType> types = spec.getProfileTypes();
+        if (types == null) {
             return;
         }
         Set<ProfileType> seen = new HashSet<>();
-        for (ProfileType type : spec.getProfileTypes()) {
+        Set<ProfileType> reported = new HashSet<>();
+        for (int i = 0; i < types.size(); i++) {
+            ProfileType type = types.get(i);
             if (type == null) {
-                invalid.add("spec.profileTypes must not contain null");
-            } else if (!seen.add(type)) {
-                invalid.add("spec.profileTypes lists " + type + " twice");
+                problems.add(invalid("spec.profileTypes[" + i + "] is empty"));
+            } else if (!seen.add(type) && reported.add(type)) {
+                problems.add(invalid("spec.profileTypes lists \"" + type.wireName() + "\" more than once"));
             }
         }
     }
 
-    private static String endpointProblem(String endpoint) {
-        try {
-            URI uri = new URI(endpoint);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                return "\"" + endpoint + "\" must be an http or https URL";
-            }
-            if (uri.getRawUserInfo() != null) {
-                return "must not carry credentials";
-            }
-            if (uri.getHost() == null) {
-                return "\"" + endpoint + "\" has no host";
-            }
-            return null;
-        } catch (Exception e) {
-            return "\"" + endpoint + "\" is not a URL";
+    /** Checks an optional value (null means the default, which is in range); true when it is usable. */
+    private static boolean range(String field, Integer value, int min, int max, List<Problem> problems) {
+        if (value == null || (value >= min && value <= max)) {
+            return true;
+        }
+        problems.add(invalid(field + " (" + value + ") must be between " + min + " and " + max));
+        return false;
+    }
+
+    private static Problem invalid(String message) {
+        return new Problem(INVALID_SPEC, message);
+    }
+
+    private void checkS3(S3Config s3, boolean privileged, List<Problem> problems) {
+        if (s3 == null) {
+            problems.add(invalid("spec.s3Config is required"));
+            return;
+        }
+        String bucket = s3.getBucket();
+        if (bucket == null || bucket.isBlank()) {
+            problems.add(invalid("spec.s3Config.bucket is required"));
+        } else if (!S3Names.isBucketName(bucket)) {
+            problems.add(invalid("spec.s3Config.bucket \"" + bucket + "\" is not a valid S3 bucket name (3-63"
+                    + " characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or"
+                    + " digit)"));
+        } else if (!privileged && !settings.allowedBuckets().isEmpty() && !settings.allowedBuckets().contains(bucket)) {
+            problems.add(new Problem(BUCKET_NOT_ALLOWED, "spec.s3Config.bucket \"" + bucket + "\" is not allowed: a"
+                    + " ProfilingConfig outside " + settings.coordinatorNamespace() + " may use only "
+                    + String.join(", ", settings.allowedBuckets())));
+        }
+        String endpoint = s3.getEndpoint();
+        if (endpoint == null || endpoint.isBlank()) {
+            return;
+        }
+        String why = S3Names.endpointProblem(endpoint);
+        if (why != null) {
+            problems.add(invalid("spec.s3Config.endpoint \"" + endpoint + "\" " + why));
+        } else if (!privileged && settings.allowedEndpoints().stream()
+                .noneMatch(allowed -> S3Names.sameEndpoint(allowed, endpoint))) {
+            problems.add(new Problem(ENDPOINT_NOT_ALLOWED, "spec.s3Config.endpoint \"" + endpoint + "\" is not"
+                    + " allowed: a ProfilingConfig outside " + settings.coordinatorNamespace() + " may set only an"
+                    + " endpoint listed in s3.allowedEndpoints" + (settings.allowedEndpoints().isEmpty() ? " (none are)" : "")));
         }
     }
 }

@@ -1,18 +1,19 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
-import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
+import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus.ConfigCounters;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Folds what the agents wrote into their assignments' status into one config's status: matched pods, nodes,
@@ -20,6 +21,12 @@ import java.util.Objects;
  * conditions (keeping {@code lastTransitionTime} while a condition's status is unchanged).
  */
 public final class StatusAggregator {
+    public static final String REASON_VALID = "Valid";
+    public static final String REASON_ASSIGNED = "Assigned";
+    public static final String REASON_NO_MATCHING_PODS = "NoMatchingPods";
+    public static final String REASON_INVALID_SPEC = SpecValidator.INVALID_SPEC;
+    private static final String TRUE = "True";
+    private static final String FALSE = "False";
 
     /**
      * @param selection what the config selects now (null when invalid)
@@ -28,87 +35,98 @@ public final class StatusAggregator {
      */
     public ProfilingConfigStatus aggregate(ProfilingConfig config, Validation validation, ConfigSelection selection,
                                            Collection<ProfilingAssignment> assignments, Instant now) {
-        String id = config.id();
-        long generation = config.getMetadata().getGeneration() == null ? 0 : config.getMetadata().getGeneration();
+        Objects.requireNonNull(validation, "validation");
+        ProfilingConfigStatus previous = config.getStatus();
+        Long generation = config.getMetadata().getGeneration();
+        boolean valid = validation.valid();
+        int pods = valid && selection != null ? selection.pods().size() : 0;
+        int nodes = valid && selection != null ? selection.nodes().size() : 0;
+
         ProfilingConfigStatus status = new ProfilingConfigStatus();
         status.setObservedGeneration(generation);
-        int pods = validation.valid() && selection != null ? selection.pods().size() : 0;
-        int nodes = validation.valid() && selection != null ? selection.nodes().size() : 0;
         status.setMatchedPods(pods);
         status.setNodes(nodes);
-        long captures = 0;
-        long uploads = 0;
-        long errors = 0;
-        Instant last = null;
-        for (ProfilingAssignment assignment : assignments) {
-            ProfilingAssignmentStatus agent = assignment.getStatus();
-            if (agent == null || agent.getConfigs() == null) {
-                continue;
-            }
-            for (ProfilingAssignmentStatus.ConfigCounters counters : agent.getConfigs()) {
-                if (!id.equals(counters.getConfig())) {
-                    continue;
-                }
-                captures += value(counters.getCaptures());
-                uploads += value(counters.getUploads());
-                errors += value(counters.getErrors());
-                Instant at = instant(counters.getLastCaptureTime());
-                if (at != null && (last == null || at.isAfter(last))) {
-                    last = at;
-                }
-            }
-        }
-        status.setCapturesTotal(captures);
-        status.setUploadsTotal(uploads);
-        status.setErrorsTotal(errors);
-        status.setLastCaptureTime(last == null ? null : last.truncatedTo(ChronoUnit.SECONDS).toString());
-        List<Condition> previous = config.getStatus() == null ? List.of() : config.getStatus().getConditions();
-        List<Condition> conditions = new ArrayList<>();
-        conditions.add(validation.valid()
-                ? condition(previous, ProfilingConfigStatus.CONDITION_VALID, "True", "Valid", "The spec is valid", generation, now)
-                : condition(previous, ProfilingConfigStatus.CONDITION_VALID, "False", validation.reason(),
-                        "Invalid spec: " + validation.message(), generation, now));
-        if (!validation.valid()) {
-            conditions.add(condition(previous, ProfilingConfigStatus.CONDITION_READY, "False", "InvalidSpec",
-                    "Nothing is assigned while the spec is invalid", generation, now));
+        List<ConfigCounters> counters = countersOf(config.id(), assignments);
+        status.setCapturesTotal(counters.stream().mapToLong(c -> orZero(c.getCaptures())).sum());
+        status.setUploadsTotal(counters.stream().mapToLong(c -> orZero(c.getUploads())).sum());
+        status.setErrorsTotal(counters.stream().mapToLong(c -> orZero(c.getErrors())).sum());
+        status.setLastCaptureTime(lastCaptureTime(previous, counters));
+
+        String transition = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        Condition validCondition = valid
+                ? condition(ProfilingConfigStatus.CONDITION_VALID, TRUE, REASON_VALID, "The spec is valid")
+                : condition(ProfilingConfigStatus.CONDITION_VALID, FALSE, validation.reason(), validation.message());
+        Condition readyCondition;
+        if (!valid) {
+            readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, FALSE, REASON_INVALID_SPEC,
+                    "Invalid spec: " + validation.message());
         } else if (pods == 0) {
-            conditions.add(condition(previous, ProfilingConfigStatus.CONDITION_READY, "False", "NoMatchingPods",
-                    "No running pod with profiling.io/enabled=\"true\" matches the selector", generation, now));
+            readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, FALSE, REASON_NO_MATCHING_PODS,
+                    "No running pod annotated profiling.io/enabled=true matches the selector");
         } else {
-            conditions.add(condition(previous, ProfilingConfigStatus.CONDITION_READY, "True", "Assigned",
-                    assignedMessage(pods, nodes), generation, now));
+            readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, TRUE, REASON_ASSIGNED,
+                    "Assigned " + count(pods, "pod") + " on " + count(nodes, "node"));
         }
-        status.setConditions(conditions);
+        status.setConditions(List.of(
+                stamped(validCondition, previous, generation, transition),
+                stamped(readyCondition, previous, generation, transition)));
         return status;
     }
 
-    /** e.g. {@code Assigned 14 pods on 3 nodes}. */
-    public static String assignedMessage(int pods, int nodes) {
-        return "Assigned " + pods + (pods == 1 ? " pod" : " pods") + " on " + nodes + (nodes == 1 ? " node" : " nodes");
+    private static List<ConfigCounters> countersOf(String configId, Collection<ProfilingAssignment> assignments) {
+        return assignments.stream()
+                .filter(a -> a.getStatus() != null && a.getStatus().getConfigs() != null)
+                .flatMap(a -> a.getStatus().getConfigs().stream())
+                .filter(c -> c != null && configId.equals(c.getConfig()))
+                .toList();
     }
 
-    private static Condition condition(List<Condition> previous, String type, String status, String reason,
-                                       String message, long generation, Instant now) {
-        String transition = previous.stream()
-                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst()
-                .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withObservedGeneration(generation).withLastTransitionTime(transition).build();
+    /**
+     * The newest capture on any node, never older than the one already reported: a node that went away takes its
+     * counters along, but the last capture did happen.
+     */
+    private static String lastCaptureTime(ProfilingConfigStatus previous, List<ConfigCounters> counters) {
+        Optional<Instant> newest = counters.stream().map(ConfigCounters::getLastCaptureTime)
+                .map(StatusAggregator::parse).flatMap(Optional::stream).max(Instant::compareTo);
+        Optional<Instant> before = previous == null ? Optional.empty() : parse(previous.getLastCaptureTime());
+        if (before.isPresent() && (newest.isEmpty() || before.get().isAfter(newest.get()))) {
+            newest = before;
+        }
+        return newest.map(Instant::toString).orElse(null);
     }
 
-    private static long value(Long v) {
-        return v == null || v < 0 ? 0 : v;
-    }
-
-    private static Instant instant(String rfc3339) {
-        if (rfc3339 == null || rfc3339.isBlank()) {
-            return null;
+    private static Optional<Instant> parse(String time) {
+        if (time == null || time.isBlank()) {
+            return Optional.empty();
         }
         try {
-            return Instant.parse(rfc3339);
-        } catch (DateTimeParseException e) {
-            return null;
+            return Optional.of(OffsetDateTime.parse(time).toInstant());
+        } catch (DateTimeParseException unreadable) {
+            // An agent wrote something that isn't RFC 3339; it doesn't get to hide the other nodes' times.
+            return Optional.empty();
         }
+    }
+
+    private static Condition condition(String type, String status, String reason, String message) {
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message).build();
+    }
+
+    /** Adds generation and transition time, keeping the previous time while the status stays the same. */
+    private static Condition stamped(Condition condition, ProfilingConfigStatus previous, Long generation,
+                                     String now) {
+        String since = previous == null || previous.getConditions() == null ? null : previous.getConditions().stream()
+                .filter(c -> c != null && condition.getType().equals(c.getType())
+                        && condition.getStatus().equals(c.getStatus()) && c.getLastTransitionTime() != null)
+                .map(Condition::getLastTransitionTime).findFirst().orElse(null);
+        return new ConditionBuilder(condition).withObservedGeneration(generation)
+                .withLastTransitionTime(since == null ? now : since).build();
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 }

@@ -125,12 +125,13 @@ class ReconcilerKubeTest {
         assertThat(bad.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Valid");
             assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getMessage()).isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
+            assertThat(c.getMessage()).isEqualTo("cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
         });
         Waits.await(Duration.ofSeconds(20), "a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
                 .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
         List<Event> events = client.v1().events().inNamespace("shop").list().getItems();
-        assertThat(events).hasSize(1);
+        assertThat(events).singleElement().extracting(Event::getMessage)
+                .isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
         assertThat(assignment("node-a")).isNull();
     }
 

@@ -1,7 +1,7 @@
 package io.bolometer.coordinator.planning;
 
-import static io.bolometer.coordinator.planning.Fixtures.config;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
@@ -9,25 +9,33 @@ import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus.ConfigCounters;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class StatusAggregatorTest {
-    private static final Instant T1 = Instant.parse("2026-11-25T10:00:00Z");
-    private static final Instant T2 = Instant.parse("2026-11-25T11:00:00Z");
+    private static final Instant T0 = Instant.parse("2024-05-01T10:00:00.123Z");
+    private static final Instant T1 = T0.plus(Duration.ofMinutes(5));
     private final StatusAggregator aggregator = new StatusAggregator();
-    private final ProfilingConfig config = config("shop", "checkout", Map.of("app", "checkout"));
-    private final ConfigSelection selection = new ConfigSelection("shop/checkout",
-            List.of("shop/a", "shop/b", "shop/c"), List.of("node-a", "node-b"));
+    private final ProfilingConfig config = Configs.in("shop", "checkout").generation(3).build();
 
-    private static ProfilingAssignment assignment(ConfigCounters... counters) {
+    private static ProfilingAssignment assignment(String node, ConfigCounters... counters) {
         ProfilingAssignment assignment = new ProfilingAssignment();
+        assignment.setMetadata(new ObjectMetaBuilder().withName(node).build());
         ProfilingAssignmentStatus status = new ProfilingAssignmentStatus();
-        status.setConfigs(List.of(counters));
+        status.setConfigs(new ArrayList<>(List.of(counters)));
         assignment.setStatus(status);
         return assignment;
+    }
+
+    private static ConfigSelection selection(int pods, int nodes) {
+        return new ConfigSelection("shop/checkout",
+                IntStream.range(0, pods).mapToObj(i -> "shop/checkout-" + i).toList(),
+                IntStream.range(0, nodes).mapToObj(i -> "node-" + i).toList());
     }
 
     private static Condition condition(ProfilingConfigStatus status, String type) {
@@ -35,61 +43,121 @@ class StatusAggregatorTest {
     }
 
     @Test
-    void sumsTheCountersOfThisConfigAcrossNodesAndKeepsTheNewestCaptureTime() {
+    void sumsCountersOfThisConfigAcrossNodes() {
         List<ProfilingAssignment> assignments = List.of(
-                assignment(new ConfigCounters("shop/checkout", 8L, 7L, 1L, "2026-11-25T09:00:00Z"),
-                        new ConfigCounters("shop/other", 100L, 100L, 100L, "2026-11-25T12:00:00Z")),
-                assignment(new ConfigCounters("shop/checkout", 4L, 4L, 0L, "2026-11-25T09:30:00Z")),
+                assignment("node-a", new ConfigCounters("shop/checkout", 4L, 3L, 1L, "2024-05-01T09:00:00Z"),
+                        new ConfigCounters("shop/cart", 100L, 100L, 100L, "2024-05-01T09:59:00Z")),
+                assignment("node-b", new ConfigCounters("shop/checkout", 6L, 6L, null, "2024-05-01T09:30:00Z")),
+                assignment("node-c"),
                 new ProfilingAssignment());
 
-        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection, assignments, T1);
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(3, 2), assignments, T0);
 
-        assertThat(status.getObservedGeneration()).isEqualTo(3L);
-        assertThat(status.getMatchedPods()).isEqualTo(3);
-        assertThat(status.getNodes()).isEqualTo(2);
-        assertThat(status.getCapturesTotal()).isEqualTo(12L);
-        assertThat(status.getUploadsTotal()).isEqualTo(11L);
+        assertThat(status.getCapturesTotal()).isEqualTo(10L);
+        assertThat(status.getUploadsTotal()).isEqualTo(9L);
         assertThat(status.getErrorsTotal()).isEqualTo(1L);
-        assertThat(status.getLastCaptureTime()).isEqualTo("2026-11-25T09:30:00Z");
-        assertThat(condition(status, "Ready").getMessage()).isEqualTo("Assigned 3 pods on 2 nodes");
-        assertThat(condition(status, "Valid").getStatus()).isEqualTo("True");
+        assertThat(status.getLastCaptureTime()).isEqualTo("2024-05-01T09:30:00Z");
+        assertThat(status.getObservedGeneration()).isEqualTo(3L);
     }
 
     @Test
-    void reportsAnInvalidSpecInBothConditions() {
-        Validation invalid = Validation.invalid("InvalidSpec",
-                List.of("cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)"));
+    void comparesCaptureTimesAsInstantsNotAsText() {
+        List<ProfilingAssignment> assignments = List.of(
+                assignment("node-a", new ConfigCounters("shop/checkout", 1L, 1L, 0L, "2024-05-01T09:00:00Z")),
+                assignment("node-b", new ConfigCounters("shop/checkout", 1L, 1L, 0L, "2024-05-01T10:30:00+02:00")),
+                assignment("node-c", new ConfigCounters("shop/checkout", 1L, 1L, 0L, "not a time")));
 
-        ProfilingConfigStatus status = aggregator.aggregate(config, invalid, null, List.of(), T1);
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(1, 1), assignments, T0);
+
+        assertThat(status.getLastCaptureTime()).isEqualTo("2024-05-01T09:00:00Z");
+    }
+
+    @Test
+    void keepsTheLastCaptureTimeWhenItsNodeIsGone() {
+        config.setStatus(aggregator.aggregate(config, Validation.VALID, selection(1, 1), List.of(
+                assignment("node-a", new ConfigCounters("shop/checkout", 1L, 1L, 0L, "2024-05-01T09:00:00Z"))), T0));
+
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(1, 1), List.of(), T1);
+
+        assertThat(status.getLastCaptureTime()).isEqualTo("2024-05-01T09:00:00Z");
+        assertThat(status.getCapturesTotal()).isZero();
+    }
+
+    @Test
+    void reportsAssignedPodsAndNodesWhenValid() {
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(14, 3), List.of(), T0);
+
+        assertThat(status.getMatchedPods()).isEqualTo(14);
+        assertThat(status.getNodes()).isEqualTo(3);
+        assertThat(status.getCapturesTotal()).isZero();
+        assertThat(status.getLastCaptureTime()).isNull();
+        assertThat(status.getConditions())
+                .extracting(Condition::getType, Condition::getStatus, Condition::getReason, Condition::getMessage,
+                        Condition::getObservedGeneration, Condition::getLastTransitionTime)
+                .containsExactly(
+                        tuple("Valid", "True", "Valid", "The spec is valid", 3L, "2024-05-01T10:00:00Z"),
+                        tuple("Ready", "True", "Assigned", "Assigned 14 pods on 3 nodes", 3L, "2024-05-01T10:00:00Z"));
+        assertThat(condition(aggregator.aggregate(config, Validation.VALID, selection(1, 1), List.of(), T0), "Ready")
+                .getMessage()).isEqualTo("Assigned 1 pod on 1 node");
+    }
+
+    @Test
+    void reportsNoMatchingPodsWhenValidButEmpty() {
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(0, 0), List.of(), T0);
+
+        assertThat(condition(status, "Valid").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Ready")).extracting(Condition::getStatus, Condition::getReason)
+                .containsExactly("False", "NoMatchingPods");
+        assertThat(aggregator.aggregate(config, Validation.VALID, null, List.of(), T0).getMatchedPods()).isZero();
+    }
+
+    @Test
+    void reportsInvalidSpecWithNoPods() {
+        Validation invalid = Validation.invalid("NamespaceNotAllowed", List.of("spec.selector.namespace \"billing\" is not allowed"));
+
+        ProfilingConfigStatus status = aggregator.aggregate(config, invalid, selection(5, 2), List.of(), T0);
 
         assertThat(status.getMatchedPods()).isZero();
-        assertThat(condition(status, "Valid").getStatus()).isEqualTo("False");
-        assertThat(condition(status, "Valid").getReason()).isEqualTo("InvalidSpec");
-        assertThat(condition(status, "Valid").getMessage())
-                .isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
-        assertThat(condition(status, "Ready").getReason()).isEqualTo("InvalidSpec");
+        assertThat(status.getNodes()).isZero();
+        assertThat(condition(status, "Valid")).extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+                .containsExactly("False", "NamespaceNotAllowed", "spec.selector.namespace \"billing\" is not allowed");
+        assertThat(condition(status, "Ready")).extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+                .containsExactly("False", "InvalidSpec", "Invalid spec: spec.selector.namespace \"billing\" is not allowed");
     }
 
     @Test
-    void saysNoMatchingPodsWhenTheSelectorFindsNothing() {
-        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID,
-                new ConfigSelection("shop/checkout", List.of(), List.of()), List.of(), T1);
+    void keepsTransitionTimeWhenValidStaysTrue() {
+        config.setStatus(aggregator.aggregate(config, Validation.VALID, selection(2, 1), List.of(), T0));
+        config.getMetadata().setGeneration(4L);
 
-        assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
-        assertThat(condition(status, "Ready").getReason()).isEqualTo("NoMatchingPods");
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(3, 2), List.of(), T1);
+
+        assertThat(condition(status, "Valid").getLastTransitionTime()).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(condition(status, "Valid").getObservedGeneration()).isEqualTo(4L);
+        assertThat(condition(status, "Ready").getLastTransitionTime()).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(condition(status, "Ready").getMessage()).isEqualTo("Assigned 3 pods on 2 nodes");
     }
 
     @Test
-    void keepsTheTransitionTimeWhileAConditionKeepsItsStatus() {
-        ProfilingConfigStatus first = aggregator.aggregate(config, Validation.VALID, selection, List.of(), T1);
+    void movesTransitionTimeWhenAConditionFlips() {
+        config.setStatus(aggregator.aggregate(config, Validation.VALID, selection(2, 1), List.of(), T0));
+
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(0, 0), List.of(), T1);
+
+        assertThat(condition(status, "Valid").getLastTransitionTime()).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(condition(status, "Ready").getLastTransitionTime()).isEqualTo("2024-05-01T10:05:00Z");
+    }
+
+    @Test
+    void aggregatingAgainWithNothingChangedGivesAnEqualStatus() {
+        List<ProfilingAssignment> assignments = List.of(
+                assignment("node-a", new ConfigCounters("shop/checkout", 4L, 3L, 1L, "2024-05-01T09:00:00Z")));
+        ProfilingConfigStatus first = aggregator.aggregate(config, Validation.VALID, selection(2, 1), assignments, T0);
         config.setStatus(first);
 
-        ProfilingConfigStatus second = aggregator.aggregate(config, Validation.VALID, selection, List.of(), T2);
-        ProfilingConfigStatus invalid = aggregator.aggregate(config, Validation.invalid("InvalidSpec", List.of("x")),
-                null, List.of(), T2);
+        ProfilingConfigStatus again = aggregator.aggregate(config, Validation.VALID, selection(2, 1), assignments, T1);
 
-        assertThat(second).isEqualTo(first);
-        assertThat(condition(second, "Valid").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:00Z");
-        assertThat(condition(invalid, "Valid").getLastTransitionTime()).isEqualTo("2026-11-25T11:00:00Z");
+        assertThat(again).isEqualTo(first);
+        assertThat(aggregator.aggregate(config, Validation.VALID, selection(2, 1), assignments, T1)).isEqualTo(again);
     }
 }

@@ -1,0 +1,107 @@
+package io.bolometer.coordinator.planning;
+
+import io.bolometer.model.PodAnnotations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a pod's {@code profiling.io/*} annotations into where its pprof server is, rejecting values that could
+ * point the agent anywhere but {@code http://<podIP>:<port><path>}.
+ */
+public final class PodAnnotationsParser {
+    /** Longest capture token accepted (a DNS subdomain's length; tokens are opaque otherwise). */
+    public static final int MAX_CAPTURE_TOKEN_LENGTH = 253;
+
+    /**
+     * The outcome for one pod.
+     *
+     * @param endpoint where to fetch profiles, or null when the port or path is unusable (the pod is skipped)
+     * @param problems what is wrong with the annotations; a bad capture token is reported but doesn't skip the pod
+     */
+    public record Result(PprofEndpoint endpoint, List<String> problems) {
+        public Result {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** The pprof port and root path of a pod, and its current one-shot capture token (or null). */
+    public record PprofEndpoint(int port, String path, String captureToken) {
+    }
+
+    private PodAnnotationsParser() {
+    }
+
+    /** Whether the pod opted in: {@code profiling.io/enabled} is {@code "true"} (any case). */
+    public static boolean isEnabled(Map<String, String> annotations) {
+        return "true".equalsIgnoreCase(annotations.get(PodAnnotations.ENABLED));
+    }
+
+    public static Result parse(Map<String, String> annotations) {
+        List<String> problems = new ArrayList<>();
+        Integer port = port(annotations.get(PodAnnotations.PORT), problems);
+        String path = path(annotations.get(PodAnnotations.PATH), problems);
+        String token = captureToken(annotations.get(PodAnnotations.CAPTURE), problems);
+        PprofEndpoint endpoint = port == null || path == null ? null : new PprofEndpoint(port, path, token);
+        return new Result(endpoint, problems);
+    }
+
+    private static Integer port(String raw, List<String> problems) {
+        if (raw == null) {
+            return PodAnnotations.DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(raw.strip());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, with the value as written
+        }
+        problems.add(PodAnnotations.PORT + " \"" + raw + "\" is not a port number (1-65535)");
+        return null;
+    }
+
+    private static String path(String raw, List<String> problems) {
+        if (raw == null) {
+            return PodAnnotations.DEFAULT_PATH;
+        }
+        String why = pathProblem(raw);
+        if (why == null) {
+            return raw;
+        }
+        problems.add(PodAnnotations.PATH + " \"" + raw + "\" " + why);
+        return null;
+    }
+
+    private static String pathProblem(String path) {
+        if (!path.startsWith("/")) {
+            return "must start with /";
+        }
+        if (path.startsWith("//") || path.contains("://")) {
+            return "must be a path on the pod, not a URL";
+        }
+        if (path.chars().anyMatch(c -> c == '?' || c == '#' || c == '\\' || Character.isWhitespace(c)
+                || Character.isISOControl(c))) {
+            return "must not contain '?', '#', '\\', whitespace or control characters";
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..") || segment.equals(".")) {
+                return "must not contain '.' or '..' segments";
+            }
+        }
+        return null;
+    }
+
+    private static String captureToken(String raw, List<String> problems) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        if (raw.length() > MAX_CAPTURE_TOKEN_LENGTH) {
+            problems.add(PodAnnotations.CAPTURE + " is longer than " + MAX_CAPTURE_TOKEN_LENGTH
+                    + " characters; the capture request is ignored");
+            return null;
+        }
+        return raw;
+    }
+}

@@ -1,0 +1,71 @@
+package io.bolometer.coordinator.planning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.coordinator.planning.PodAnnotationsParser.PprofEndpoint;
+import io.bolometer.coordinator.planning.PodAnnotationsParser.Result;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PodAnnotationsParserTest {
+
+    @Test
+    void defaultsToPort6060AndDebugPprof() {
+        assertThat(PodAnnotationsParser.parse(Map.of()))
+                .isEqualTo(new Result(new PprofEndpoint(6060, "/debug/pprof", null), java.util.List.of()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "0", "65536", "-1", "60.5", ""})
+    void skipsPodsWithPortsOutsideOneTo65535(String port) {
+        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/port", port));
+
+        assertThat(result.endpoint()).isNull();
+        assertThat(result.problems()).containsExactly("profiling.io/port \"" + port + "\" is not a port number (1-65535)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "65535", " 8080 "})
+    void acceptsPortsInRange(String port) {
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/port", port)).endpoint().port())
+                .isEqualTo(Integer.parseInt(port.strip()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"debug/pprof", "//evil.example/x", "/x/../../admin", "/a/./b", "/pprof?x=1", "/pprof#f",
+            "/with space", "/http://evil", "/tab\there", "/back\\slash"})
+    void skipsPodsWithPathsThatCouldLeaveThePprofServer(String path) {
+        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/path", path));
+
+        assertThat(result.endpoint()).isNull();
+        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/path \"" + path + "\" ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/debug/pprof/", "/internal/pprof", "/a..b/c"})
+    void acceptsPlainPaths(String path) {
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/path", path)).endpoint().path()).isEqualTo(path);
+    }
+
+    @Test
+    void ignoresAnOverlongCaptureTokenButKeepsThePod() {
+        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(254)));
+
+        assertThat(result.endpoint()).isEqualTo(new PprofEndpoint(6060, "/debug/pprof", null));
+        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/capture is longer than 253");
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(253))).endpoint().captureToken())
+                .hasSize(253);
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", " ")).endpoint().captureToken()).isNull();
+    }
+
+    @Test
+    void readsEnabledAsTrueInAnyCaseOnly() {
+        assertThat(PodAnnotationsParser.isEnabled(Map.of("profiling.io/enabled", "true"))).isTrue();
+        assertThat(PodAnnotationsParser.isEnabled(Map.of("profiling.io/enabled", "True"))).isTrue();
+        assertThat(PodAnnotationsParser.isEnabled(Map.of("profiling.io/enabled", "yes"))).isFalse();
+        assertThat(PodAnnotationsParser.isEnabled(Map.of("profiling.io/enabled", "1"))).isFalse();
+        assertThat(PodAnnotationsParser.isEnabled(Map.of())).isFalse();
+    }
+}
