@@ -55,7 +55,7 @@ test: go shellcheck kube-apiserver ## Run all tests: unit (*Test), integration (
 	$(MVN) $(MVN_FLAGS) verify -Dgo.binary="$$(bash scripts/ensure-go.sh)"
 
 .PHONY: unit-test
-unit-test: ## Run only the fast unit tests (no sockets, no Go)
+unit-test: ## Run only the fast tests: unit tests and *KubeTest on the mock API server (no Go, no real API server)
 	$(MVN) $(MVN_FLAGS) test
 
 .PHONY: chart-test
