@@ -62,15 +62,7 @@ class ProfileCapturerIT {
         pod.route("truncated", req -> profile(req, "application/octet-stream", Arrays.copyOf(cpu, cpu.length / 2)));
         pod.route("json", req -> profile(req, "application/octet-stream",
                 PprofBodies.gzip("{\"status\":\"ok\",\"uptime\":12345}")));
-        pod.route("endless", req -> {
-            var response = req.response().setChunked(true);
-            long timer = vertx.setPeriodic(1, id -> {
-                if (!response.writeQueueFull()) {
-                    response.write(Buffer.buffer(new byte[1024]));
-                }
-            });
-            req.connection().closeHandler(v -> vertx.cancelTimer(timer));
-        });
+        pod.route("endless", FakePprofServer.endlessBody(vertx));
     }
 
     @AfterAll

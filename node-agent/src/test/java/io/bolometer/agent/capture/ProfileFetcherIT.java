@@ -54,16 +54,7 @@ class ProfileFetcherIT {
         pod.route("error", req -> req.response().setStatusCode(500)
                 .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end("Could not enable\r\n\u0007CPU   profiling: " + "x".repeat(10_000)));
-        pod.route("endless", req -> {
-            HttpServerResponse response = req.response().setChunked(true);
-            Buffer chunk = Buffer.buffer(new byte[1024]);
-            long timer = vertx.setPeriodic(1, id -> {
-                if (!response.writeQueueFull()) {
-                    response.write(chunk);
-                }
-            });
-            req.connection().closeHandler(v -> vertx.cancelTimer(timer));
-        });
+        pod.route("endless", FakePprofServer.endlessBody(vertx));
         pod.route("slowloris", req -> req.response().setChunked(true).write(Buffer.buffer(new byte[] {0x1f})));
         pod.route("silent", req -> { });
         pod.route("trickle", req -> {

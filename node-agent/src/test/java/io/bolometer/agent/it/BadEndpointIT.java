@@ -23,7 +23,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -66,7 +65,7 @@ class BadEndpointIT {
                 .end("<!doctype html><html><body>Welcome to nginx!</body></html>")),
         TRUNCATED_GZIP("validate", req -> req.response().end(Buffer.buffer(Arrays.copyOf(CPU, CPU.length / 2)))),
         GZIP_OF_JSON("validate", req -> req.response().end(Buffer.buffer(PprofBodies.gzip("{\"kind\":\"Status\"}")))),
-        ENDLESS_BODY("fetch", BadEndpointIT::endless),
+        ENDLESS_BODY("fetch", req -> FakePprofServer.endlessBody(vertx).handle(req)),
         SLOW_BODY("fetch", req -> req.response().setChunked(true).write("\u001f")),
         REDIRECT_ELSEWHERE("fetch", req -> req.response().setStatusCode(302)
                 .putHeader("Location", elsewhere.base() + "/steal/heap").end()),
@@ -180,23 +179,6 @@ class BadEndpointIT {
         return URI.create("http://127.0.0.54:" + port);
     }
 
-    /** Writes 64 KiB chunks until the client hangs up, bounded at 64 MiB. */
-    private static void endless(HttpServerRequest req) {
-        HttpServerResponse response = req.response().setChunked(true);
-        Buffer chunk = Buffer.buffer(new byte[64 * 1024]);
-        long[] written = {0};
-        long timer = vertx.setPeriodic(5, id -> {
-            if (response.closed() || response.ended() || written[0] > (64L << 20)) {
-                vertx.cancelTimer(id);
-                return;
-            }
-            if (!response.writeQueueFull()) {
-                response.write(chunk);
-                written[0] += chunk.length();
-            }
-        });
-        response.closeHandler(v -> vertx.cancelTimer(timer));
-    }
 
     /** No thresholds in these tests: only periodic captures. */
     private static final class NoUsage implements UsageSource {

@@ -2,8 +2,10 @@ package io.bolometer.agent.testing;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +43,20 @@ public final class FakePprofServer implements AutoCloseable {
     public FakePprofServer route(String segment, Handler<HttpServerRequest> handler) {
         routes.put(segment, handler);
         return this;
+    }
+
+    /** A handler that streams zero bytes in chunks, never ending, until the client hangs up. */
+    public static Handler<HttpServerRequest> endlessBody(Vertx vertx) {
+        return req -> {
+            HttpServerResponse response = req.response().setChunked(true);
+            Buffer chunk = Buffer.buffer(new byte[1024]);
+            long timer = vertx.setPeriodic(1, id -> {
+                if (!response.writeQueueFull()) {
+                    response.write(chunk);
+                }
+            });
+            req.connection().closeHandler(v -> vertx.cancelTimer(timer));
+        };
     }
 
     public URI base() {
