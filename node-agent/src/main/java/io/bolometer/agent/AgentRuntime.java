@@ -45,7 +45,6 @@ public final class AgentRuntime implements AutoCloseable {
                            FetchLimits fetchLimits) {
     }
 
-    private final Vertx vertx;
     private final Clock clock;
     private final AgentMetrics metrics;
     private final ProfileSpool spool;
@@ -55,12 +54,12 @@ public final class AgentRuntime implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final HealthAndMetricsServer http;
     private final UsageSource usage;
+    private final ProfileFetcher fetcher;
     private volatile boolean ready;
 
     private AgentRuntime(Vertx vertx, Clock clock, AgentMetrics metrics, ProfileSpool spool, SpoolUploader uploader,
                          ProfileCollector collector, TargetScheduler scheduler, ScheduledExecutorService executor,
-                         UsageSource usage) {
-        this.vertx = vertx;
+                         UsageSource usage, ProfileFetcher fetcher) {
         this.clock = clock;
         this.metrics = metrics;
         this.spool = spool;
@@ -69,6 +68,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.scheduler = scheduler;
         this.executor = executor;
         this.usage = usage;
+        this.fetcher = fetcher;
         this.http = new HealthAndMetricsServer(vertx, metrics::scrape, () -> !executor.isShutdown(), () -> ready);
     }
 
@@ -103,7 +103,7 @@ public final class AgentRuntime implements AutoCloseable {
         });
         TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
         AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
-                executor, usage);
+                executor, usage, fetcher);
         uploader.start();
         try {
             runtime.http.start(settings.bindHost(), settings.metricsPort(), settings.healthPort());
@@ -194,6 +194,7 @@ public final class AgentRuntime implements AutoCloseable {
         executor.shutdownNow();
         uploader.close();
         usage.close();
+        fetcher.close();
         http.close();
     }
 }
