@@ -93,7 +93,8 @@ public final class AgentRuntime implements AutoCloseable {
         KeyAllocator keys = new KeyAllocator();
         keys.reserveAll(spool.pending().stream().map(p -> p.record().objectKey()).toList(), clock.instant());
         ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
-        ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher, new PprofValidator());
+        ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher,
+                new PprofValidator(settings.fetchLimits().maxDecompressedBytes()));
         ProfileCollector collector = new ProfileCollector(capturer::capture, spool, uploader::wake, keys, metrics,
                 listener, clock);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -77,6 +77,10 @@ public final class ProfileCapturer {
             if (status.status() == 400 && type == ProfileType.CPU && status.bodySnippet().contains(WRITE_TIMEOUT_MESSAGE)) {
                 return new Failed("fetch", "cpu profile of " + cpuSeconds + "s exceeds the app's HTTP WriteTimeout");
             }
+            if (status.status() == 401 || status.status() == 403) {
+                return new Failed("fetch", "HTTP " + status.status() + " at " + requestPath
+                        + ": the pprof endpoint asks for credentials and the agent sends none");
+            }
             if (status.status() == 404) {
                 return new Failed("fetch", "HTTP 404 at " + requestPath + ": is net/http/pprof registered at this path?");
             }

@@ -157,7 +157,8 @@ public final class ProfileCollector {
         spool.discard(slot);
         if (outcome instanceof CaptureOutcome.Skipped skipped) {
             metrics.skipped(skipped.reason());
-            LOG.info("Skipped {} profile of {}: {}", type, target.pod(), skipped.reason());
+            causes.notice(subject(target, type), "skipped:" + skipped.reason(), "Skipped " + type + " profile of "
+                    + target.pod() + ": " + skipped.reason());
             return TypeResult.skipped(type, skipped.reason());
         }
         CaptureOutcome.Failed failed = (CaptureOutcome.Failed) outcome;

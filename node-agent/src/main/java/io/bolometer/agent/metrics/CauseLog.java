@@ -25,6 +25,14 @@ public final class CauseLog {
         }
     }
 
+    /** Like {@link #failure} at INFO: for outcomes that are not errors (a skipped capture) but repeat as often. */
+    public void notice(String subject, String cause, String message) {
+        String previous = lastCause.put(subject, cause);
+        if (!Objects.equals(previous, cause)) {
+            log.info("{} (logged once until it changes or recovers)", message);
+        }
+    }
+
     /** Logs at INFO when the subject had failed before. */
     public void success(String subject, String message) {
         if (lastCause.remove(subject) != null) {

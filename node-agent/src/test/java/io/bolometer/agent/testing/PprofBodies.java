@@ -58,6 +58,15 @@ public final class PprofBodies {
         return gzip(profile.bytes());
     }
 
+    /**
+     * A gzip bomb that stays a well-formed profile as far as it goes: a string-table entry of
+     * {@code decompressedBytes} zeros, so only a decompressed-size cap stops it (it gzips ~1000:1).
+     */
+    public static byte[] gzipBomb(int decompressedBytes) {
+        return gzip(new Proto().message(1, new Proto().varint(1, 0).varint(2, 0))
+                .bytes(6, new byte[0]).bytes(6, new byte[decompressedBytes]).bytes());
+    }
+
     /** Gzips any bytes the way Go does (one member, default level). */
     public static byte[] gzip(byte[] plain) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
