@@ -7,6 +7,7 @@ import io.bolometer.coordinator.planning.AssignmentPlanner;
 import io.bolometer.coordinator.planning.ConfigSelection;
 import io.bolometer.coordinator.planning.Plan;
 import io.bolometer.coordinator.planning.PlannerSettings;
+import io.bolometer.coordinator.planning.PodInfo;
 import io.bolometer.coordinator.planning.PodProblem;
 import io.bolometer.coordinator.planning.SpecValidator;
 import io.bolometer.coordinator.planning.StatusAggregator;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** Reason of the Warning Event on a pod whose {@code profiling.io/*} annotations can't be used. */
+    public static final String INVALID_ANNOTATION = "InvalidAnnotation";
 
     private final ClusterCache cache;
     private final KubeWriter writer;
@@ -153,16 +157,36 @@ public final class Reconciler implements Runnable {
         }
     }
 
+    /**
+     * Logs each pod problem once and tells the pod's owner with one Warning Event ({@value #INVALID_ANNOTATION}) on
+     * the pod, again only when the problem changes (a new annotation value) or after a coordinator restart.
+     */
     private void reportProblems(List<PodProblem> problems) {
-        Set<String> now = new HashSet<>();
+        Map<String, List<String>> configsByProblem = new TreeMap<>();
         for (PodProblem problem : problems) {
-            String key = problem.configId() + "|" + problem.podId() + "|" + problem.message();
-            now.add(key);
-            if (!reportedProblems.contains(key)) {
-                LOG.warn("Not profiling pod {} for config {}: {}", problem.podId(), problem.configId(), problem.message());
-            }
+            configsByProblem.computeIfAbsent(problem.podId() + "|" + problem.message(), k -> new ArrayList<>())
+                    .add(problem.configId());
         }
-        reportedProblems.retainAll(now);
-        reportedProblems.addAll(now);
+        reportedProblems.retainAll(configsByProblem.keySet());
+        if (configsByProblem.keySet().stream().allMatch(reportedProblems::contains)) {
+            return;
+        }
+        Map<String, PodInfo> pods = new HashMap<>();
+        cache.pods().forEach(pod -> pods.put(pod.id(), pod));
+        for (Map.Entry<String, List<String>> entry : configsByProblem.entrySet()) {
+            if (reportedProblems.contains(entry.getKey())) {
+                continue;
+            }
+            String podId = entry.getKey().substring(0, entry.getKey().indexOf('|'));
+            String message = entry.getKey().substring(podId.length() + 1);
+            String configs = String.join(", ", entry.getValue());
+            LOG.warn("Not profiling pod {} for config {}: {}", podId, configs, message);
+            PodInfo pod = pods.get(podId);
+            if (pod != null) {
+                writer.podEvent(pod.namespace(), pod.name(), pod.uid(), "Warning", INVALID_ANNOTATION,
+                        "Not profiled for ProfilingConfig " + configs + ": " + message);
+            }
+            reportedProblems.add(entry.getKey());
+        }
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Every write the coordinator makes, each refused unless this replica leads at that moment: assignment
- * create/replace/delete, config status through the status subresource, and Events on configs.
+ * create/replace/delete, config status through the status subresource, and Events on configs and on pods.
  */
 public final class KubeWriter {
     public static final Map<String, String> MANAGED = Map.of("app.kubernetes.io/managed-by", "bolometer");
@@ -74,6 +74,24 @@ public final class KubeWriter {
                 .withNewInvolvedObject().withApiVersion(config.getApiVersion()).withKind(config.getKind())
                 .withNamespace(config.getMetadata().getNamespace()).withName(config.getMetadata().getName())
                 .withUid(config.getMetadata().getUid()).endInvolvedObject()
+                .withType(type).withReason(reason).withMessage(message).withCount(1)
+                .withFirstTimestamp(now).withLastTimestamp(now)
+                .withNewSource().withComponent("bolometer-coordinator").endSource().build()).create();
+        writes.incrementAndGet();
+    }
+
+    /**
+     * A core v1 Event on a pod, as {@code kubectl describe pod} and {@code kubectl get events} show them: how the
+     * owner of a pod with unusable {@code profiling.io/*} annotations learns why it is not profiled.
+     */
+    public void podEvent(String namespace, String name, String uid, String type, String reason, String message) {
+        check();
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                .withNewMetadata().withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
+                .withNamespace(namespace).endMetadata()
+                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod")
+                .withNamespace(namespace).withName(name).withUid(uid).endInvolvedObject()
                 .withType(type).withReason(reason).withMessage(message).withCount(1)
                 .withFirstTimestamp(now).withLastTimestamp(now)
                 .withNewSource().withComponent("bolometer-coordinator").endSource().build()).create();
