@@ -2,15 +2,24 @@ package io.bolometer.charts;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static io.bolometer.charts.ChartRenderer.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Least-privilege RBAC and the restricted Pod Security Standard, checked on the rendered objects. */
+/**
+ * Least-privilege RBAC and the restricted Pod Security Standard, checked on the rendered objects: the chart under
+ * several value sets and Kubernetes versions, and the committed {@code deploy/bolometer.yaml}.
+ */
 class ChartSecurityTest {
 
     private static Manifests defaults;
@@ -27,36 +36,63 @@ class ChartSecurityTest {
                 "agent", Map.of("priorityClassName", "system-node-critical")));
     }
 
+    /** Every way users get the manifests: helm with several value sets and versions, and deploy/bolometer.yaml. */
+    static Stream<Arguments> manifests() throws IOException {
+        return Stream.of(
+                Arguments.of("default values", render(Map.of())),
+                Arguments.of("everything on", render(Map.of(
+                        "createNamespace", true,
+                        "dashboards", Map.of("enabled", true),
+                        "metrics", Map.of("serviceMonitor", Map.of("enabled", true), "podMonitor", Map.of("enabled", true)),
+                        "defaultConfig", Map.of("enabled", true, "s3", Map.of("bucket", "profiles-bucket")),
+                        "agent", Map.of("priorityClassName", "system-node-critical")))),
+                Arguments.of("Kubernetes 1.20", render(Map.of(), "1.20.2")),
+                Arguments.of("deploy/bolometer.yaml", Manifests.parse(Files.readString(
+                        ChartRenderer.repoRoot().resolve("deploy/bolometer.yaml")))));
+    }
+
     private static Map<String, Object> rule(String group, String resource, String... verbs) {
         return Map.of("apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
     }
 
-    @Test
-    void agentClusterRoleGrantsOnlyItsAssignmentsTheirStatusAndKubeletStats() {
-        var role = defaults.get("ClusterRole", "bolometer-agent");
+    /**
+     * The agent's informer lists and watches its one assignment by name (list is what an informer starts with); its
+     * status write is a JSON patch of the status subresource, which fabric8 precedes with a GET of it. No update.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void agentClusterRoleGrantsOnlyItsAssignmentsTheirStatusAndKubeletStats(String source, Manifests manifests) {
+        var role = manifests.get("ClusterRole", "bolometer-agent");
 
         assertThat(Yaml.list(role, "rules")).containsExactly(
                 rule("profiling.io", "profilingassignments", "get", "list", "watch"),
-                rule("profiling.io", "profilingassignments/status", "get", "update", "patch"),
+                rule("profiling.io", "profilingassignments/status", "get", "patch"),
                 rule("", "nodes/stats", "get"));
     }
 
-    @Test
-    void coordinatorClusterRoleGrantsConfigsAssignmentsPodsNodesAndEventsOnly() {
-        var role = defaults.get("ClusterRole", "bolometer-coordinator");
+    /**
+     * Exactly the calls of the coordinator's {@code kube} package: informers (list, watch) on configs, assignments,
+     * pods and nodes; {@code edit}/{@code editStatus} (GET of the object, JSON patch of it or of its status);
+     * create and delete of assignments; create of Events.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void coordinatorClusterRoleGrantsOnlyWhatItsCodeCalls(String source, Manifests manifests) {
+        var role = manifests.get("ClusterRole", "bolometer-coordinator");
 
         assertThat(Yaml.list(role, "rules")).containsExactly(
                 rule("profiling.io", "profilingconfigs", "get", "list", "watch"),
-                rule("profiling.io", "profilingconfigs/status", "get", "update", "patch"),
-                rule("profiling.io", "profilingassignments", "get", "list", "watch", "create", "update", "patch", "delete"),
-                rule("profiling.io", "profilingassignments/status", "get", "list", "watch"),
-                rule("", "pods", "get", "list", "watch"),
-                rule("", "nodes", "get", "list", "watch"),
-                rule("", "events", "create", "patch"));
+                rule("profiling.io", "profilingconfigs/status", "patch"),
+                rule("profiling.io", "profilingassignments", "get", "list", "watch", "create", "patch", "delete"),
+                rule("", "pods", "list", "watch"),
+                rule("", "nodes", "list", "watch"),
+                rule("", "events", "create"));
     }
 
-    @Test
-    void coordinatorMayTouchLeasesOnlyInItsOwnNamespace() {
+    /** fabric8's LeaseLock reads the Lease, creates it once, and renews or takes it over with an update (PUT). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void coordinatorMayTouchLeasesOnlyInItsOwnNamespace(String source, Manifests defaults) {
         var role = defaults.get("Role", "bolometer-coordinator-leader-election");
 
         assertThat(Yaml.str(role, "metadata.namespace")).isEqualTo("bolometer-system");
@@ -65,10 +101,11 @@ class ChartSecurityTest {
         assertThat(defaults.ofKind("Role")).hasSize(1);
     }
 
-    @Test
-    void noRoleUsesWildcardsOrReadsSecrets() {
-        var roles = new java.util.ArrayList<>(everythingOn.ofKind("ClusterRole"));
-        roles.addAll(everythingOn.ofKind("Role"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void noRoleUsesWildcardsOrReadsSecrets(String source, Manifests manifests) {
+        var roles = new java.util.ArrayList<>(manifests.ofKind("ClusterRole"));
+        roles.addAll(manifests.ofKind("Role"));
 
         assertThat(roles).hasSize(3);
         for (var role : roles) {
@@ -80,9 +117,10 @@ class ChartSecurityTest {
         }
     }
 
-    @Test
-    void agentCannotReadPodsOrSecrets() {
-        var resources = Yaml.list(everythingOn.get("ClusterRole", "bolometer-agent"), "rules").stream()
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void agentCannotReadPodsOrSecrets(String source, Manifests manifests) {
+        var resources = Yaml.list(manifests.get("ClusterRole", "bolometer-agent"), "rules").stream()
                 .flatMap(r -> Yaml.strings(r, "resources").stream()).toList();
 
         assertThat(resources).doesNotContain("pods", "secrets", "configmaps", "nodes/proxy");
@@ -105,15 +143,19 @@ class ChartSecurityTest {
                 .isEqualTo("bolometer-coordinator");
     }
 
-    @Test
-    void everyPodMeetsTheRestrictedPodSecurityStandard() {
-        var pods = everythingOn.podSpecs();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifests")
+    void everyPodMeetsTheRestrictedPodSecurityStandard(String source, Manifests manifests) {
+        var pods = manifests.podSpecs();
         assertThat(pods).containsOnlyKeys("Deployment/bolometer-coordinator", "DaemonSet/bolometer-agent");
 
         pods.forEach((workload, pod) -> {
             assertThat(pod.get("hostNetwork")).as("%s hostNetwork", workload).isNotEqualTo(true);
             assertThat(pod.get("hostPID")).as("%s hostPID", workload).isNotEqualTo(true);
             assertThat(pod.get("hostIPC")).as("%s hostIPC", workload).isNotEqualTo(true);
+            assertThat(pod.get("hostUsers")).as("%s hostUsers", workload).isNotEqualTo(true);
+            assertThat(Yaml.at(pod, "securityContext.sysctls")).as("%s sysctls", workload).isNull();
+            assertThat(Yaml.at(pod, "securityContext.seLinuxOptions")).as("%s seLinuxOptions", workload).isNull();
             assertThat(Yaml.at(pod, "securityContext.runAsNonRoot")).as("%s runAsNonRoot", workload).isEqualTo(true);
             assertThat(Yaml.at(pod, "securityContext.runAsUser")).as("%s runAsUser", workload).isEqualTo(65532);
             assertThat(Yaml.str(pod, "securityContext.seccompProfile.type")).as(workload).isEqualTo("RuntimeDefault");
@@ -130,6 +172,8 @@ class ChartSecurityTest {
                 assertThat(Yaml.at(container, "securityContext.privileged")).as(what).isEqualTo(false);
                 assertThat(Yaml.at(container, "securityContext.capabilities.drop")).as(what).isEqualTo(List.of("ALL"));
                 assertThat(Yaml.at(container, "securityContext.capabilities.add")).as(what).isNull();
+                assertThat(Yaml.at(container, "securityContext.procMount")).as(what).isNull();
+                assertThat(Yaml.at(container, "securityContext.windowsOptions")).as(what).isNull();
                 assertThat(Yaml.str(container, "securityContext.seccompProfile.type")).as(what).isEqualTo("RuntimeDefault");
                 for (var port : Yaml.list(container, "ports")) {
                     assertThat(port).as(what).doesNotContainKey("hostPort");
