@@ -9,6 +9,11 @@ import java.time.Instant;
  * owner calls it.
  */
 public final class ThresholdTrigger {
+    /**
+     * More cores than any single machine has (the largest cloud instances have under 1,000 vCPUs): a rate above it
+     * comes from a corrupt or wrapped counter, and must not fire a threshold capture.
+     */
+    static final double MAX_PLAUSIBLE_CORES = 4096;
     private final int cpuThresholdPercent;
     private final int memoryThresholdPercent;
     private final Duration cooldown;
@@ -53,7 +58,8 @@ public final class ThresholdTrigger {
 
     /**
      * CPU rate between two cumulative readings as a percentage of the CPU limit; NaN without a usable earlier
-     * reading (first check, counter reset after a container restart, clock not advanced) or without a limit.
+     * reading (first check, counter reset after a container restart, clock not advanced), without a limit, or when
+     * the rate is implausible (more than {@link #MAX_PLAUSIBLE_CORES} cores).
      */
     static double cpuPercent(PodUsage earlier, PodUsage later, ResourceLimits limits) {
         if (earlier == null || limits.cpuCores() <= 0
@@ -66,6 +72,9 @@ public final class ThresholdTrigger {
             return Double.NaN;
         }
         double cores = (double) usedNanos / elapsedNanos;
+        if (cores > MAX_PLAUSIBLE_CORES) {
+            return Double.NaN;
+        }
         return cores / limits.cpuCores() * 100.0;
     }
 
