@@ -74,6 +74,9 @@ class SecretsInLogsIT {
 
     @Test
     void noCredentialOrTokenAppearsInAnyLogLineOrMetric() throws Exception {
+        // s3mock is a Spring Boot app: starting it resets logback, so it starts before the appender is attached.
+        S3TestServer s3 = S3TestServer.shared();
+        s3.createBucket("bucket-kept");
         Map<String, String> previous = setCredentials();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         Level rootLevel = root.getLevel();
@@ -89,8 +92,6 @@ class SecretsInLogsIT {
         try (FakePprofServer pods = FakePprofServer.start(vertx, POD_IP);
              FakeKubelet kubelet = FakeKubelet.start(vertx, KUBELET_TOKEN);
              SinkRegistry sinks = new SinkRegistry()) {
-            S3TestServer s3 = S3TestServer.shared();
-            s3.createBucket("bucket-kept");
             server.init(InetAddress.getLoopbackAddress(), 0);
             server.expectCustomResource(new CustomResourceDefinitionContext.Builder().withGroup(ProfilingConfig.GROUP)
                     .withVersion(ProfilingConfig.VERSION).withKind("ProfilingAssignment")
@@ -120,7 +121,7 @@ class SecretsInLogsIT {
                         () -> value(agent, "profiling_threshold_checks_total") >= 1);
                 kubelet.acceptOnly("a-different-token");
                 Await.until(Duration.ofSeconds(60), "the kubelet refusing the token, logged", () -> logs.events.stream()
-                        .anyMatch(e -> e.getFormattedMessage().contains("(unauthorized)")));
+                        .anyMatch(e -> String.valueOf(e.getFormattedMessage()).contains("(unauthorized)")));
                 assertThat(value(agent, "profiling_errors_total{stage=\"kubelet\"}")).isGreaterThanOrEqualTo(1);
                 metrics = agent.runtime().metrics().scrape();
             } finally {
@@ -144,7 +145,7 @@ class SecretsInLogsIT {
         }
         List<String> texts = new ArrayList<>();
         for (ILoggingEvent event : logs.events) {
-            texts.add(event.getFormattedMessage());
+            texts.add(String.valueOf(event.getFormattedMessage()));
             for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
                 texts.add(t.getClassName() + ": " + t.getMessage());
             }
