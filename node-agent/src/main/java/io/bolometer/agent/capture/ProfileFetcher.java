@@ -202,7 +202,7 @@ public final class ProfileFetcher implements AutoCloseable {
                     new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true));
             file.onComplete(opened -> {
                 if (opened.failed()) {
-                    fail("io", "cannot open " + destination + ": " + describe(opened.cause()));
+                    fail(Failed.DISK, "cannot open " + destination + ": " + describe(opened.cause()));
                 } else if (!finished) {
                     streamBody(response, opened.result());
                 }
@@ -211,7 +211,7 @@ public final class ProfileFetcher implements AutoCloseable {
 
         private void streamBody(HttpClientResponse response, AsyncFile out) {
             String contentType = response.getHeader("Content-Type");
-            out.exceptionHandler(t -> fail("io", "writing " + destination + " failed: " + describe(t)));
+            out.exceptionHandler(t -> fail(Failed.DISK, "writing " + destination + " failed: " + describe(t)));
             response.handler(chunk -> {
                 if (finished) {
                     return;
@@ -239,7 +239,7 @@ public final class ProfileFetcher implements AutoCloseable {
                         result.complete(new Fetched(bytes, contentType == null ? "" : contentType));
                     } else {
                         deleteDestination().onComplete(d -> result.complete(
-                                new Failed("io", "closing " + destination + " failed: " + describe(closed.cause()))));
+                                new Failed(Failed.DISK, "closing " + destination + " failed: " + describe(closed.cause()))));
                     }
                 });
             });

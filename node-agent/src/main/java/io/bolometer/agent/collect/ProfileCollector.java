@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProfileCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileCollector.class);
+    private static final String SPOOL = "spool";
 
     private final ProfileSource source;
     private final ProfileSpool spool;
@@ -126,11 +127,11 @@ public final class ProfileCollector {
             slot = spool.reserve();
         } catch (SpoolFullException e) {
             metrics.skipped("spool-full");
-            causes.failure("spool", "full", "Spool is full (" + e.getMessage() + "): new captures are skipped until uploads catch up");
-            return CompletableFuture.completedFuture(TypeResult.skipped(type, "spool-full"));
+            return CompletableFuture.completedFuture(spoolFull(type, e));
         } catch (IOException | RuntimeException e) {
             metrics.error("spool");
-            causes.failure("spool", "io", "Cannot write to the spool: " + e.getMessage());
+            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory() + ": "
+                    + e.getMessage() + "; captures fail until there is room again");
             return CompletableFuture.completedFuture(TypeResult.failed(type, "spool", e.getMessage()));
         }
         Instant started = clock.instant();
@@ -162,9 +163,15 @@ public final class ProfileCollector {
         }
         CaptureOutcome.Failed failed = (CaptureOutcome.Failed) outcome;
         metrics.error(failed.stage());
-        causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
-                + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage() + "): "
-                + failed.cause());
+        if (SPOOL.equals(failed.stage())) {
+            // the agent's own disk, not the pod: one line for all pods and types until writing works again
+            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory()
+                    + ": " + failed.cause() + "; captures fail until there is room again");
+        } else {
+            causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
+                    + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage() + "): "
+                    + failed.cause());
+        }
         return TypeResult.failed(type, failed.stage(), failed.cause());
     }
 
@@ -177,18 +184,30 @@ public final class ProfileCollector {
         try {
             spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
                     target.configId()));
+        } catch (SpoolFullException e) {
+            spool.discard(slot);
+            return spoolFull(type, e);
         } catch (IOException | RuntimeException e) {
             spool.discard(slot);
             metrics.error("spool");
-            causes.failure("spool", "commit", "Cannot commit " + type + " profile of " + target.pod()
-                    + " to the spool: " + e.getMessage());
+            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory()
+                    + " (committing " + type + " profile of " + target.pod() + "): " + e + "; captures fail until "
+                    + "there is room again");
             return TypeResult.failed(type, "spool", e.getMessage());
         }
         metrics.captured(type, reason, took);
         metrics.droppedMetadataLabels(meta.droppedLabels().size());
         causes.success(subject(target, type), "Capturing " + type + " profiles of " + target.pod() + " works again");
+        causes.success(SPOOL, "Writing to the spool directory " + spool.directory() + " works again");
         spoolChanged.run();
         return TypeResult.captured(type, key, captured.bytes());
+    }
+
+    private TypeResult spoolFull(ProfileType type, SpoolFullException e) {
+        metrics.skipped("spool-full");
+        causes.failure(SPOOL, "full", "Spool " + spool.directory() + " has no room (" + e.getMessage()
+                + "): captures are skipped until uploads catch up");
+        return TypeResult.skipped(type, "spool-full");
     }
 
     private static String subject(ProfilingTarget target, ProfileType type) {
