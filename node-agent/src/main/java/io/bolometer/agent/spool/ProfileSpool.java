@@ -20,6 +20,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class ProfileSpool {
     private final NavigableMap<String, SpooledProfile> entries = new TreeMap<>();
     private final Set<String> claimed = new HashSet<>();
     private final Set<String> recovered = new HashSet<>();
-    private volatile DropListener dropListener = DropListener.NONE;
+    private final List<DropListener> dropListeners = new CopyOnWriteArrayList<>();
     private long bytes;
     private long lastMicros;
 
@@ -66,8 +67,6 @@ public final class ProfileSpool {
     public interface DropListener {
         /** {@code entry} was deleted unsent to make room for a newer body of {@code incomingBytes}. */
         void dropped(SpooledProfile entry, long incomingBytes, long maxBytes);
-
-        DropListener NONE = (entry, incomingBytes, maxBytes) -> { };
     }
 
     private ProfileSpool(Path dir, long maxBytes, Clock clock) {
@@ -76,9 +75,9 @@ public final class ProfileSpool {
         this.clock = clock;
     }
 
-    /** Sets who hears about entries dropped for the byte budget (metrics and the log). */
+    /** Adds a listener for entries dropped for the byte budget (metrics, the log, tests). */
     public void onDrop(DropListener listener) {
-        this.dropListener = listener == null ? DropListener.NONE : listener;
+        dropListeners.add(listener);
     }
 
     /** Opens (creating) the spool in {@code dir}, cleaning what a crash left half-done and loading committed entries. */
@@ -264,7 +263,9 @@ public final class ProfileSpool {
         for (SpooledProfile victim : victims) {
             Files.deleteIfExists(dir.resolve(victim.id() + RECORD));
             Files.deleteIfExists(victim.body());
-            dropListener.dropped(victim, size, maxBytes);
+            for (DropListener listener : dropListeners) {
+                listener.dropped(victim, size, maxBytes);
+            }
         }
     }
 
