@@ -9,6 +9,7 @@ import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.TargetScheduler;
 import io.bolometer.agent.http.HealthAndMetricsServer;
 import io.bolometer.agent.metrics.AgentMetrics;
+import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    private static final String BUDGET = "spool-budget";
 
     /** What a mode decides; everything else is the same for both. */
     public record Settings(Path spoolDir, long spoolMaxBytes, String bindHost, int metricsPort, int healthPort,
@@ -86,9 +88,23 @@ public final class AgentRuntime implements AutoCloseable {
                                      Clock clock) throws IOException {
         AgentMetrics metrics = new AgentMetrics();
         ProfileSpool spool = ProfileSpool.open(settings.spoolDir(), settings.spoolMaxBytes());
+        CauseLog budgetLog = new CauseLog(LOG);
+        spool.onDrop((dropped, incomingBytes, maxBytes) -> {
+            metrics.spoolDropped(ProfileType.fromWireName(dropped.record().metadata().get("profile-type")),
+                    dropped.sizeBytes());
+            budgetLog.failure(BUDGET, "over-budget", "Spool " + spool.directory() + " is over its budget of "
+                    + maxBytes + " bytes (SPOOL_MAX_BYTES, standalone spoolMaxBytes): dropping the oldest profiles "
+                    + "not being uploaded to make room for new ones, first " + dropped.record().objectKey()
+                    + "; profiling_spool_dropped_total counts them");
+        });
         metrics.gauge("profiling.spool.profiles", "Profiles waiting in the local spool for upload", spool::count);
         metrics.gauge("profiling.spool.bytes", "Bytes waiting in the local spool for upload", spool::bytes);
-        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics, uploads), clock,
+        Runnable afterUpload = () -> {
+            if (spool.bytes() <= spool.maxBytes() / 2) {
+                budgetLog.success(BUDGET, "Spool " + spool.directory() + " is back under half its budget");
+            }
+        };
+        SpoolUploader uploader = new SpoolUploader(spool, sinks, uploadListener(metrics, uploads, afterUpload), clock,
                 Backoff.DEFAULT);
         KeyAllocator keys = new KeyAllocator();
         keys.reserveAll(spool.pending().stream().map(p -> p.record().objectKey()).toList(), clock.instant());
@@ -115,12 +131,13 @@ public final class AgentRuntime implements AutoCloseable {
         return runtime;
     }
 
-    private static UploadListener uploadListener(AgentMetrics metrics, UploadListener next) {
+    private static UploadListener uploadListener(AgentMetrics metrics, UploadListener next, Runnable afterUpload) {
         return new UploadListener() {
             @Override
             public void uploaded(SpooledProfile profile, Duration took) {
                 String type = profile.record().metadata().get("profile-type");
                 metrics.uploaded(ProfileType.fromWireName(type), took);
+                afterUpload.run();
                 next.uploaded(profile, took);
             }
 

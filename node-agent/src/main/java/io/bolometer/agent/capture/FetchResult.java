@@ -13,8 +13,11 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Htt
 
     /**
      * No usable response; {@code kind} is one of {@code connect}, {@code timeout}, {@code too-large},
-     * {@code redirect}, {@code io}. The destination file never remains.
+     * {@code redirect}, {@code io} (the connection), {@code disk} (the destination file could not be opened,
+     * written or closed, e.g. no space left). The destination file never remains.
      */
     record Failed(String kind, String message) implements FetchResult {
+        /** The kind of a local file failure, as opposed to the pod's or the network's. */
+        public static final String DISK = "disk";
     }
 }

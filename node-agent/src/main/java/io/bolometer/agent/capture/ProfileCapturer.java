@@ -88,6 +88,10 @@ public final class ProfileCapturer {
             return new Failed("fetch", "HTTP " + status.status() + " at " + requestPath + snippet);
         }
         FetchResult.Failed failed = (FetchResult.Failed) fetched;
+        if (FetchResult.Failed.DISK.equals(failed.kind())) {
+            // the pod answered; our own spool disk did not take the body (full, read-only, gone)
+            return new Failed("spool", failed.message());
+        }
         return new Failed("fetch", failed.kind() + ": " + failed.message());
     }
 

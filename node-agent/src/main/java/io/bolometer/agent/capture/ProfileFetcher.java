@@ -131,6 +131,7 @@ public final class ProfileFetcher implements AutoCloseable {
         private HttpClientRequest request;
         private Future<AsyncFile> file;
         private long bytes;
+        private String diskError;
 
         Attempt(Endpoint endpoint, String path, Duration expected, Path destination, CompletableFuture<FetchResult> result) {
             this.endpoint = endpoint;
@@ -202,7 +203,7 @@ public final class ProfileFetcher implements AutoCloseable {
                     new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true));
             file.onComplete(opened -> {
                 if (opened.failed()) {
-                    fail("io", "cannot open " + destination + ": " + describe(opened.cause()));
+                    fail(Failed.DISK, "cannot open " + destination + ": " + describe(opened.cause()));
                 } else if (!finished) {
                     streamBody(response, opened.result());
                 }
@@ -211,7 +212,7 @@ public final class ProfileFetcher implements AutoCloseable {
 
         private void streamBody(HttpClientResponse response, AsyncFile out) {
             String contentType = response.getHeader("Content-Type");
-            out.exceptionHandler(t -> fail("io", "writing " + destination + " failed: " + describe(t)));
+            out.exceptionHandler(t -> fail(Failed.DISK, "writing " + destination + " failed: " + describe(t)));
             response.handler(chunk -> {
                 if (finished) {
                     return;
@@ -222,7 +223,11 @@ public final class ProfileFetcher implements AutoCloseable {
                     fail("too-large", "body exceeds the limit of " + PprofValidator.humanBytes(limits.maxBytes()));
                     return;
                 }
-                out.write(chunk);
+                // A failed write (no space left) fails only its own future, not the file's exception handler.
+                out.write(chunk).onFailure(t -> {
+                    diskError = "writing " + destination + " failed: " + describe(t);
+                    fail(Failed.DISK, diskError);
+                });
                 if (out.writeQueueFull()) {
                     response.pause();
                     out.drainHandler(v -> response.resume());
@@ -234,12 +239,20 @@ public final class ProfileFetcher implements AutoCloseable {
                 }
                 cancelTimers();
                 finished = true;
-                out.close().onComplete(closed -> {
-                    if (closed.succeeded()) {
+                out.close().compose(v2 -> vertx.fileSystem().props(destination.toString())).onComplete(closed -> {
+                    if (diskError != null) {
+                        // a write failed after the last chunk arrived (writes complete before close does)
+                        deleteDestination().onComplete(d -> result.complete(new Failed(Failed.DISK, diskError)));
+                    } else if (closed.succeeded() && closed.result().size() == bytes) {
                         result.complete(new Fetched(bytes, contentType == null ? "" : contentType));
+                    } else if (closed.succeeded()) {
+                        // belt and braces: never hand a short file to validation as if the pod had sent it
+                        deleteDestination().onComplete(d -> result.complete(new Failed(Failed.DISK, "writing "
+                                + destination + " failed: only " + closed.result().size() + " of " + bytes
+                                + " bytes reached the disk")));
                     } else {
                         deleteDestination().onComplete(d -> result.complete(
-                                new Failed("io", "closing " + destination + " failed: " + describe(closed.cause()))));
+                                new Failed(Failed.DISK, "closing " + destination + " failed: " + describe(closed.cause()))));
                     }
                 });
             });

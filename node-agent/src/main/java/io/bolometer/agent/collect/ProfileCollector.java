@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProfileCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileCollector.class);
+    private static final String SPOOL = "spool";
 
     private final ProfileSource source;
     private final ProfileSpool spool;
@@ -45,6 +48,7 @@ public final class ProfileCollector {
     private final CaptureGate<PodRef> gate = new CaptureGate<>();
     private final CauseLog causes = new CauseLog(LOG);
     private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private final Set<String> spoolFailed = ConcurrentHashMap.newKeySet();
 
     public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
                             AgentMetrics metrics, CaptureListener listener, Clock clock) {
@@ -126,11 +130,11 @@ public final class ProfileCollector {
             slot = spool.reserve();
         } catch (SpoolFullException e) {
             metrics.skipped("spool-full");
-            causes.failure("spool", "full", "Spool is full (" + e.getMessage() + "): new captures are skipped until uploads catch up");
-            return CompletableFuture.completedFuture(TypeResult.skipped(type, "spool-full"));
+            return CompletableFuture.completedFuture(spoolFull(target, type, e));
         } catch (IOException | RuntimeException e) {
             metrics.error("spool");
-            causes.failure("spool", "io", "Cannot write to the spool: " + e.getMessage());
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory() + ": "
+                    + e.getMessage() + "; captures fail until there is room again");
             return CompletableFuture.completedFuture(TypeResult.failed(type, "spool", e.getMessage()));
         }
         Instant started = clock.instant();
@@ -163,9 +167,15 @@ public final class ProfileCollector {
         }
         CaptureOutcome.Failed failed = (CaptureOutcome.Failed) outcome;
         metrics.error(failed.stage());
-        causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
-                + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage() + "): "
-                + failed.cause());
+        if (SPOOL.equals(failed.stage())) {
+            // the agent's own disk, not the pod: one line for all pods and types until writing works again
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory()
+                    + ": " + failed.cause() + "; captures fail until there is room again");
+        } else {
+            causes.failure(subject(target, type), failed.stage() + ":" + failed.cause(), "Cannot capture " + type
+                    + " profile of " + target.pod() + " from " + target.baseUrl() + " (" + failed.stage() + "): "
+                    + failed.cause());
+        }
         return TypeResult.failed(type, failed.stage(), failed.cause());
     }
 
@@ -178,18 +188,42 @@ public final class ProfileCollector {
         try {
             spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
                     target.configId()));
+        } catch (SpoolFullException e) {
+            spool.discard(slot);
+            return spoolFull(target, type, e);
         } catch (IOException | RuntimeException e) {
             spool.discard(slot);
             metrics.error("spool");
-            causes.failure("spool", "commit", "Cannot commit " + type + " profile of " + target.pod()
-                    + " to the spool: " + e.getMessage());
+            spoolFailure(target, type, "io", "Cannot write profiles to the spool directory " + spool.directory()
+                    + " (committing " + type + " profile of " + target.pod() + "): " + e + "; captures fail until "
+                    + "there is room again");
             return TypeResult.failed(type, "spool", e.getMessage());
         }
         metrics.captured(type, reason, took);
         metrics.droppedMetadataLabels(meta.droppedLabels().size());
         causes.success(subject(target, type), "Capturing " + type + " profiles of " + target.pod() + " works again");
+        if (spoolFailed.remove(subject(target, type)) && spoolFailed.isEmpty()) {
+            causes.success(SPOOL, "Writing to the spool directory " + spool.directory() + " works again");
+        }
         spoolChanged.run();
         return TypeResult.captured(type, key, captured.bytes());
+    }
+
+    private TypeResult spoolFull(ProfilingTarget target, ProfileType type, SpoolFullException e) {
+        metrics.skipped("spool-full");
+        spoolFailure(target, type, "full", "Spool " + spool.directory() + " has no room (" + e.getMessage()
+                + "): captures are skipped until uploads catch up");
+        return TypeResult.skipped(type, "spool-full");
+    }
+
+    /**
+     * Logs a spool problem once for the whole agent (it is the node's disk, not the pod), and remembers which
+     * (target, type) failed: only when all of them have committed again is the recovery logged, so small
+     * profiles fitting between failures of a large one do not make the log flap.
+     */
+    private void spoolFailure(ProfilingTarget target, ProfileType type, String cause, String message) {
+        spoolFailed.add(subject(target, type));
+        causes.failure(SPOOL, cause, message);
     }
 
     private static String subject(ProfilingTarget target, ProfileType type) {

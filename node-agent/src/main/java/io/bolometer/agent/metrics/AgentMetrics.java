@@ -43,7 +43,9 @@ public final class AgentMetrics {
         violations("memory");
         for (ProfileType type : ProfileType.values()) {
             uploads(type);
+            spoolDrops(type);
         }
+        spoolDroppedBytes();
         droppedLabels();
         checks = Counter.builder("profiling.threshold.checks")
                 .description("Pod usage readings checked against thresholds")
@@ -73,6 +75,12 @@ public final class AgentMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofSeconds(120))
                 .register(registry).record(took);
+    }
+
+    /** A spooled profile was deleted unsent to keep the spool within its byte budget. */
+    public void spoolDropped(ProfileType type, long bytes) {
+        spoolDrops(type).increment();
+        spoolDroppedBytes().increment(bytes);
     }
 
     public void error(String stage) {
@@ -124,6 +132,18 @@ public final class AgentMetrics {
         return Counter.builder("profiling.uploads")
                 .description("Profiles stored durably in their sink (S3 or directory)")
                 .tag("profile_type", type.wireName()).register(registry);
+    }
+
+    private Counter spoolDrops(ProfileType type) {
+        return Counter.builder("profiling.spool.dropped")
+                .description("Spooled profiles deleted unsent, oldest first, to stay within the spool's byte budget")
+                .tag("profile_type", type.wireName()).register(registry);
+    }
+
+    private Counter spoolDroppedBytes() {
+        return Counter.builder("profiling.spool.dropped.bytes")
+                .description("Bytes of spooled profiles deleted unsent to stay within the spool's byte budget")
+                .register(registry);
     }
 
     private Counter errors(String stage) {

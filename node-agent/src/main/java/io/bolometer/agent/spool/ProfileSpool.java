@@ -13,12 +13,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids are {@code <16-digit epoch micros>-<8 hex random>}, strictly increasing within a directory (also across
  * restarts: the next id is above the largest one found), so sorting ids is sorting by commit order.
+ *
+ * <p>The byte budget holds at commit time: a new body that would push the committed bytes over it first makes
+ * room by dropping the oldest entries not claimed by an upload in flight (a fresh profile is worth more than one
+ * that waited through the outage), and only when even that cannot make room is the new body refused. Each drop is
+ * reported to the {@link DropListener}.
  */
 public final class ProfileSpool {
 
@@ -49,13 +56,28 @@ public final class ProfileSpool {
     private final SecureRandom random = new SecureRandom();
     private final Object lock = new Object();
     private final NavigableMap<String, SpooledProfile> entries = new TreeMap<>();
+    private final Set<String> claimed = new HashSet<>();
+    private final Set<String> recovered = new HashSet<>();
+    private final List<DropListener> dropListeners = new CopyOnWriteArrayList<>();
     private long bytes;
     private long lastMicros;
+
+    /** Told about every entry the spool drops to stay within its byte budget. */
+    @FunctionalInterface
+    public interface DropListener {
+        /** {@code entry} was deleted unsent to make room for a newer body of {@code incomingBytes}. */
+        void dropped(SpooledProfile entry, long incomingBytes, long maxBytes);
+    }
 
     private ProfileSpool(Path dir, long maxBytes, Clock clock) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.clock = clock;
+    }
+
+    /** Adds a listener for entries dropped for the byte budget (metrics, the log, tests). */
+    public void onDrop(DropListener listener) {
+        dropListeners.add(listener);
     }
 
     /** Opens (creating) the spool in {@code dir}, cleaning what a crash left half-done and loading committed entries. */
@@ -75,11 +97,15 @@ public final class ProfileSpool {
         return spool;
     }
 
-    /** Reserves a temporary file to stream one body into; refuses when the committed bytes reach the limit. */
+    /**
+     * Reserves a temporary file to stream one body into; refuses only when entries claimed by uploads in flight
+     * alone fill the budget, since then no drop could make room for the body.
+     */
     public SpoolSlot reserve() throws IOException {
         synchronized (lock) {
-            if (bytes >= maxBytes) {
-                throw new SpoolFullException(bytes, maxBytes);
+            long pinned = claimedBytes();
+            if (pinned >= maxBytes) {
+                throw new SpoolFullException("uploads in flight hold " + pinned + " bytes, the whole budget of " + maxBytes);
             }
         }
         Path temp = dir.resolve(SLOT_PREFIX + UUID.randomUUID() + SLOT_SUFFIX);
@@ -87,11 +113,18 @@ public final class ProfileSpool {
         return new SpoolSlot(temp);
     }
 
-    /** Makes the slot's body a durable entry with its record; only then may the capture count as spooled. */
+    /**
+     * Makes the slot's body a durable entry with its record; only then may the capture count as spooled. Drops the
+     * oldest unclaimed entries first when the body would not fit the budget.
+     *
+     * @throws SpoolFullException when the body cannot fit even after dropping every unclaimed entry (the slot is
+     *     left for the caller to discard and nothing is dropped)
+     */
     public SpooledProfile commit(SpoolSlot slot, SpoolRecord record) throws IOException {
         Path temp = ownSlot(slot);
         force(temp);
         long size = Files.size(temp);
+        makeRoom(size);
         String id = nextId();
         Path recordTemp = dir.resolve(id + RECORD_TEMP);
         Path recordFile = dir.resolve(id + RECORD);
@@ -125,6 +158,38 @@ public final class ProfileSpool {
         }
     }
 
+    /**
+     * Marks an entry as being uploaded so the budget never drops it mid-upload.
+     *
+     * @return false when the entry is gone (uploaded or dropped meanwhile): do not upload it
+     */
+    public boolean claim(SpooledProfile entry) {
+        synchronized (lock) {
+            if (!entries.containsKey(entry.id())) {
+                return false;
+            }
+            claimed.add(entry.id());
+            return true;
+        }
+    }
+
+    /** Ends a claim after a failed upload; the entry may be dropped for the budget again. */
+    public void release(SpooledProfile entry) {
+        synchronized (lock) {
+            claimed.remove(entry.id());
+        }
+    }
+
+    /**
+     * Whether the entry was found in the directory at open, i.e. a previous run may have started (and left
+     * unfinished) its upload.
+     */
+    public boolean fromPreviousRun(SpooledProfile entry) {
+        synchronized (lock) {
+            return recovered.contains(entry.id());
+        }
+    }
+
     /** Committed entries, oldest first. */
     public List<SpooledProfile> pending() {
         synchronized (lock) {
@@ -142,10 +207,13 @@ public final class ProfileSpool {
             throw new UncheckedIOException("Could not delete spool entry " + entry.id(), e);
         }
         synchronized (lock) {
-            if (entries.remove(entry.id()) != null) {
-                bytes -= entry.sizeBytes();
-            }
+            forget(entry);
         }
+    }
+
+    /** The byte budget. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /** Bytes of committed bodies. */
@@ -165,6 +233,58 @@ public final class ProfileSpool {
     /** The spool's directory. */
     public Path directory() {
         return dir;
+    }
+
+    /** Drops oldest unclaimed entries until {@code size} more bytes fit; drops nothing when that cannot succeed. */
+    private void makeRoom(long size) throws IOException {
+        List<SpooledProfile> victims = new ArrayList<>();
+        synchronized (lock) {
+            long excess = bytes + size - maxBytes;
+            if (excess <= 0) {
+                return;
+            }
+            long freed = 0;
+            for (SpooledProfile candidate : entries.values()) {
+                if (freed >= excess) {
+                    break;
+                }
+                if (!claimed.contains(candidate.id())) {
+                    victims.add(candidate);
+                    freed += candidate.sizeBytes();
+                }
+            }
+            if (freed < excess) {
+                throw new SpoolFullException("a profile of " + size + " bytes does not fit the budget of " + maxBytes
+                        + " bytes beside " + (bytes - freed) + " bytes being uploaded");
+            }
+            // Out of the map under the lock, so no uploader can claim a victim while its files go away.
+            victims.forEach(this::forget);
+        }
+        for (SpooledProfile victim : victims) {
+            Files.deleteIfExists(dir.resolve(victim.id() + RECORD));
+            Files.deleteIfExists(victim.body());
+            for (DropListener listener : dropListeners) {
+                listener.dropped(victim, size, maxBytes);
+            }
+        }
+    }
+
+    /** Removes an entry from the in-memory state; call holding the lock. */
+    private void forget(SpooledProfile entry) {
+        if (entries.remove(entry.id()) != null) {
+            bytes -= entry.sizeBytes();
+        }
+        claimed.remove(entry.id());
+        recovered.remove(entry.id());
+    }
+
+    private long claimedBytes() {
+        long sum = 0;
+        for (String id : claimed) {
+            SpooledProfile entry = entries.get(id);
+            sum += entry == null ? 0 : entry.sizeBytes();
+        }
+        return sum;
     }
 
     private void recover() throws IOException {
@@ -195,6 +315,7 @@ public final class ProfileSpool {
             }
         }
         if (!entries.isEmpty()) {
+            recovered.addAll(entries.keySet());
             lastMicros = micros(entries.lastKey());
             LOG.info("Spool {} holds {} profiles ({} bytes) from a previous run", dir, entries.size(), bytes);
         }

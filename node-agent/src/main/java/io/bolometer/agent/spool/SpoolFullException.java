@@ -2,10 +2,13 @@ package io.bolometer.agent.spool;
 
 import java.io.IOException;
 
-/** The spool already holds its byte budget; the caller skips the capture (reason {@code spool-full}). */
+/**
+ * No room for a profile even after dropping every spooled profile not being uploaded (e.g. a single profile larger
+ * than the budget); the caller skips the capture (reason {@code spool-full}).
+ */
 public final class SpoolFullException extends IOException {
 
-    public SpoolFullException(long bytes, long maxBytes) {
-        super("spool holds " + bytes + " bytes, limit " + maxBytes);
+    public SpoolFullException(String message) {
+        super(message);
     }
 }

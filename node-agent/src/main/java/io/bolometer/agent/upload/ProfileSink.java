@@ -8,6 +8,15 @@ public interface ProfileSink extends AutoCloseable {
     /** Stores the body under its key with its metadata and tags; storing the same key again overwrites (idempotent). */
     CompletableFuture<Void> store(StoredProfile profile);
 
+    /**
+     * Cleans up what an interrupted earlier store of the same key may have left behind (S3: multipart uploads
+     * still open, which S3 bills for and keeps forever without a lifecycle rule). Called before retrying a store;
+     * nothing to do for most sinks.
+     */
+    default CompletableFuture<Void> abortUnfinished(StoredProfile profile) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Where this sink writes, for logs: never includes credentials. */
     String describe();
 

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
@@ -26,8 +29,10 @@ public final class S3ProfileSink implements ProfileSink {
     /** Multipart threshold and part size: small profiles go in one PUT, large heaps in 8 MiB parts. */
     public static final long PART_SIZE = 8L * 1024 * 1024;
     static final Region FALLBACK_REGION = Region.US_EAST_1;
+    private static final Logger LOG = LoggerFactory.getLogger(S3ProfileSink.class);
 
     private final StoreLocation.S3 location;
+    private final S3AsyncClient client;
     private final S3TransferManager transferManager;
     private final S3AsyncClient ownedClient;
 
@@ -41,6 +46,7 @@ public final class S3ProfileSink implements ProfileSink {
             throw new IllegalArgumentException("S3 location has no bucket: " + location);
         }
         this.location = location;
+        this.client = client;
         this.transferManager = S3TransferManager.builder().s3Client(client).build();
         this.ownedClient = ownsClient ? client : null;
     }
@@ -98,6 +104,32 @@ public final class S3ProfileSink implements ProfileSink {
                 .source(profile.body())
                 .build();
         return transferManager.uploadFile(upload).completionFuture().thenApply(done -> null);
+    }
+
+    /**
+     * Aborts the multipart uploads still open for this exact key: a SIGKILL mid-upload leaves one open (invisible,
+     * but stored and billed) and the retry starts a new one. Only bodies at or above {@link #PART_SIZE} can have
+     * one. The key is this agent's own (it names the pod on this node and the capture time), so no other writer's
+     * upload is touched. Needs {@code s3:ListBucketMultipartUploads} and {@code s3:AbortMultipartUpload}.
+     */
+    @Override
+    public CompletableFuture<Void> abortUnfinished(StoredProfile profile) {
+        if (profile.sizeBytes() < PART_SIZE) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String key = profile.objectKey();
+        return client.listMultipartUploads(list -> list.bucket(location.bucket()).prefix(key))
+                .thenCompose(listed -> CompletableFuture.allOf(listed.uploads().stream()
+                        .filter(upload -> key.equals(upload.key()))
+                        .map(this::abort)
+                        .toArray(CompletableFuture[]::new)));
+    }
+
+    private CompletableFuture<Void> abort(MultipartUpload upload) {
+        return client.abortMultipartUpload(abort -> abort.bucket(location.bucket()).key(upload.key())
+                        .uploadId(upload.uploadId()))
+                .thenRun(() -> LOG.info("Aborted the unfinished multipart upload of s3://{}/{} started {} by an "
+                        + "interrupted earlier attempt", location.bucket(), upload.key(), upload.initiated()));
     }
 
     static Tagging tagging(Map<String, String> tags) {

@@ -155,12 +155,27 @@ public final class SpoolUploader implements AutoCloseable {
     }
 
     private void begin(SpooledProfile entry, Attempts entryAttempts) {
+        if (!spool.claim(entry)) {
+            return; // dropped for the spool's budget since pending() was read
+        }
         entryAttempts.busy = true;
         inFlight++;
         Instant startedAt = clock.instant();
         CompletableFuture<Void> stored;
         try {
-            stored = sinks.apply(entry.record().store()).store(entry.toStored());
+            ProfileSink sink = sinks.apply(entry.record().store());
+            StoredProfile profile = entry.toStored();
+            // An earlier attempt (this run's, or a killed run's) may have left a multipart upload open for this key.
+            boolean retry = entryAttempts.count > 0 || spool.fromPreviousRun(entry);
+            stored = retry
+                    ? sink.abortUnfinished(profile).handle((aborted, error) -> {
+                        if (error != null) {
+                            LOG.debug("Could not look for unfinished uploads of {}: {}", profile.objectKey(),
+                                    UploadFailureLog.describe(UploadFailureLog.unwrap(error)));
+                        }
+                        return null;
+                    }).thenCompose(ignored -> sink.store(profile))
+                    : sink.store(profile);
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -176,6 +191,7 @@ public final class SpoolUploader implements AutoCloseable {
         if (error == null) {
             succeeded(entry, startedAt, store, storeAttempts);
         } else {
+            spool.release(entry);
             Throwable cause = UploadFailureLog.unwrap(error);
             entryAttempts.count++;
             retryLater(entryAttempts, entryAttempts.count);

@@ -131,17 +131,86 @@ class ProfileSpoolTest {
     }
 
     @Test
-    void refusesReservationsOnceCommittedBytesReachTheLimit() throws IOException {
+    void dropsTheOldestEntriesToMakeRoomForANewBodyAndReportsEachDrop() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 10);
-        spool(spool, "12345", record("a"));
-        SpoolSlot stillFits = spool.reserve();
-        spool(spool, stillFits, "67890", record("b"));
+        List<SpooledProfile> dropped = new ArrayList<>();
+        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        SpooledProfile a = spool(spool, "aaaa", record("a"));
+        SpooledProfile b = spool(spool, "bbb", record("b"));
+        SpooledProfile c = spool(spool, "ccc", record("c"));
 
-        assertThatThrownBy(spool::reserve).isInstanceOf(SpoolFullException.class);
-        assertThat(ProfileSpool.open(dir, 10).bytes()).isEqualTo(10);
+        SpooledProfile d = spool(spool, "dddddd", record("d"));
 
-        spool.remove(spool.pending().get(0));
+        assertThat(dropped).extracting(e -> e.record().objectKey()).containsExactly("a", "b");
+        assertThat(spool.pending()).containsExactly(c, d);
+        assertThat(spool.bytes()).isEqualTo(9);
+        assertThat(a.body()).doesNotExist();
+        assertThat(dir.resolve(b.id() + ".json")).doesNotExist();
+        assertThat(ProfileSpool.open(dir, 10).pending()).extracting(SpooledProfile::id).containsExactly(c.id(), d.id());
+    }
+
+    @Test
+    void neverDropsAnEntryClaimedByAnUploadInFlight() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 10);
+        SpooledProfile a = spool(spool, "aaaaa", record("a"));
+        SpooledProfile b = spool(spool, "bbbbb", record("b"));
+        assertThat(spool.claim(a)).isTrue();
+
+        SpooledProfile c = spool(spool, "ccccc", record("c"));
+
+        assertThat(spool.pending()).containsExactly(a, c);
+        assertThat(spool.claim(b)).as("a dropped entry cannot be claimed").isFalse();
+        spool.release(a);
+        SpooledProfile d = spool(spool, "ddddd", record("d"));
+        assertThat(spool.pending()).containsExactly(c, d);
+    }
+
+    @Test
+    void refusesABodyThatCannotFitWithoutDroppingAnything() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 10);
+        List<SpooledProfile> dropped = new ArrayList<>();
+        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        SpooledProfile a = spool(spool, "aaaaa", record("a"));
+        SpooledProfile b = spool(spool, "bbbbb", record("b"));
+        spool.claim(a);
+
+        SpoolSlot tooLarge = spool.reserve();
+        Files.writeString(tooLarge.tempFile(), "0123456789x");
+        assertThatThrownBy(() -> spool.commit(tooLarge, record("big"))).isInstanceOf(SpoolFullException.class)
+                .hasMessageContaining("11 bytes");
+        SpoolSlot besideClaimed = spool.reserve();
+        Files.writeString(besideClaimed.tempFile(), "0123456");
+        assertThatThrownBy(() -> spool.commit(besideClaimed, record("c"))).isInstanceOf(SpoolFullException.class);
+
+        assertThat(dropped).isEmpty();
+        assertThat(spool.pending()).containsExactly(a, b);
+        assertThat(tooLarge.tempFile()).as("left for the caller to discard").exists();
+    }
+
+    @Test
+    void refusesReservationsOnlyWhileClaimedEntriesFillTheWholeBudget() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 10);
+        SpooledProfile a = spool(spool, "aaaaa", record("a"));
+        SpooledProfile b = spool(spool, "bbbbb", record("b"));
+        spool.claim(a);
         assertThat(spool.reserve().tempFile()).exists();
+
+        spool.claim(b);
+        assertThatThrownBy(spool::reserve).isInstanceOf(SpoolFullException.class);
+
+        spool.remove(a);
+        assertThat(spool.reserve().tempFile()).exists();
+    }
+
+    @Test
+    void tellsEntriesFromAPreviousRunFromNewOnes() throws IOException {
+        SpooledProfile old = spool(ProfileSpool.open(dir, 1 << 20), "old", record("old"));
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+        SpooledProfile fresh = spool(reopened, "new", record("new"));
+
+        assertThat(reopened.pending()).extracting(reopened::fromPreviousRun).containsExactly(true, false);
+        assertThat(reopened.pending().get(0).id()).isEqualTo(old.id());
+        assertThat(reopened.fromPreviousRun(fresh)).isFalse();
     }
 
     @Test

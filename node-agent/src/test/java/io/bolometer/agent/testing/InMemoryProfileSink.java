@@ -26,6 +26,7 @@ public final class InMemoryProfileSink implements ProfileSink {
     private final Map<String, Stored> objects = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
+    private final List<String> cleanups = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Void>> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -50,6 +51,18 @@ public final class InMemoryProfileSink implements ProfileSink {
     public InMemoryProfileSink hold(boolean hold) {
         this.holding = hold;
         return this;
+    }
+
+    /** Records the key; the uploader calls this before a retry. */
+    @Override
+    public CompletableFuture<Void> abortUnfinished(StoredProfile profile) {
+        cleanups.add(profile.objectKey());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Keys for which unfinished uploads were cleaned up, in call order. */
+    public List<String> cleanups() {
+        return List.copyOf(cleanups);
     }
 
     @Override

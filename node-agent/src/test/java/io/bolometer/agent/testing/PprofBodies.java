@@ -78,6 +78,25 @@ public final class PprofBodies {
         return out.toByteArray();
     }
 
+    /**
+     * A valid gzipped CPU profile of at least {@code bytes} bytes that does not shrink in transit or on disk: the
+     * gzip member uses stored (uncompressed) deflate blocks, so spool and upload sizes are what the test chose.
+     */
+    public static byte[] largeProfile(int bytes) {
+        byte[] plain = cpuProfileMessage(Math.max(1, bytes / 12));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length + 1024);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            }
+        }) {
+            gz.write(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Gzips a text, e.g. a JSON document or an HTML page. */
     public static byte[] gzip(String text) {
         return gzip(text.getBytes(StandardCharsets.UTF_8));

@@ -20,9 +20,15 @@ public final class SpoolFixtures {
     /** Commits {@code n} profiles of {@code type} for {@code store}, oldest first; returns their keys in order. */
     public static List<String> spoolProfiles(ProfileSpool spool, StoreLocation store, int n, String type)
             throws IOException {
+        return spoolProfiles(spool, store, 0, n, type);
+    }
+
+    /** As above, numbering the pods from {@code first}, so a second batch gets keys of its own. */
+    public static List<String> spoolProfiles(ProfileSpool spool, StoreLocation store, int first, int n, String type)
+            throws IOException {
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String key = "profiles/2026-11-25/shop/20261125101530-pod-" + i + "-" + type + ".pprof";
+        for (int i = first; i < first + n; i++) {
+            String key = keyOf(i, type);
             SpoolSlot slot = spool.reserve();
             Files.writeString(slot.tempFile(), bodyOf(key), StandardCharsets.UTF_8);
             spool.commit(slot, new SpoolRecord(key, store,
@@ -30,6 +36,11 @@ public final class SpoolFixtures {
             keys.add(key);
         }
         return keys;
+    }
+
+    /** The key of the {@code i}th profile {@link #spoolProfiles} writes. */
+    public static String keyOf(int i, String type) {
+        return "profiles/2026-11-25/shop/20261125101530-pod-" + i + "-" + type + ".pprof";
     }
 
     /** The body {@link #spoolProfiles} writes for {@code key}. */

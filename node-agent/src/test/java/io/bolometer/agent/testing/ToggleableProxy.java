@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback TCP proxy that can go down and come back on the same port: {@link #refuse()} closes the listening
  * socket and cuts open connections (clients see "connection refused" / reset, as when S3 is unreachable), and
  * {@link #accept()} listens again. Rebinding relies on SO_REUSEADDR; the port could in theory be taken meanwhile.
+ * {@link #throttle(long)} slows what clients send (e.g. an upload) to a rate per connection.
  */
 public final class ToggleableProxy implements AutoCloseable {
 
@@ -26,6 +27,7 @@ public final class ToggleableProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private volatile int port;
+    private volatile long clientBytesPerSecond;
 
     private ToggleableProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -44,6 +46,11 @@ public final class ToggleableProxy implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Limits each connection's client-to-server bytes to this rate; 0 lifts the limit. */
+    public void throttle(long bytesPerSecond) {
+        this.clientBytesPerSecond = bytesPerSecond;
     }
 
     /** Stops listening and cuts every open connection. */
@@ -95,8 +102,8 @@ public final class ToggleableProxy implements AutoCloseable {
                     closeQuietly(upstream);
                     return;
                 }
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (SocketException closed) {
                 return;
             } catch (IOException e) {
@@ -105,14 +112,20 @@ public final class ToggleableProxy implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
-                while ((n = in.read(buffer)) >= 0) {
+                while ((n = in.read(buffer, 0, chunk(fromClient, buffer.length))) >= 0) {
                     out.write(buffer, 0, n);
+                    long rate = fromClient ? clientBytesPerSecond : 0;
+                    if (rate > 0) {
+                        Thread.sleep(Math.max(1, n * 1000L / rate)); // pacing, not waiting for a condition
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // cut by refuse() or closed by a peer
             } finally {
@@ -124,6 +137,12 @@ public final class ToggleableProxy implements AutoCloseable {
         }, "proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Smaller reads while throttled, so pacing is smooth (about 20 steps a second). */
+    private int chunk(boolean fromClient, int max) {
+        long rate = fromClient ? clientBytesPerSecond : 0;
+        return rate > 0 ? (int) Math.max(1024, Math.min(max, rate / 20)) : max;
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

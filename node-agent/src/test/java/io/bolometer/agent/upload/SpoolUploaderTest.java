@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.testing.InMemoryProfileSink;
+import io.bolometer.agent.testing.SpoolFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -104,6 +105,43 @@ class SpoolUploaderTest {
         await("the spool is empty", WAIT, () -> restarted.count() == 0);
         assertThat(sink.objects()).containsOnlyKeys(keys);
         assertThat(ProfileSpool.open(dir, 1 << 20).count()).isZero();
+    }
+
+    @Test
+    void cleansUpUnfinishedUploadsBeforeRetryingAndBeforeUploadingWhatAPreviousRunLeft() throws IOException {
+        List<String> left = spoolProfiles(ProfileSpool.open(dir, 1 << 20), STORE, 2, "heap");
+        ProfileSpool restarted = ProfileSpool.open(dir, 1 << 20);
+        List<String> fresh = spoolProfiles(restarted, STORE, 1, "goroutine");
+        uploader(restarted, TINY, 4).start();
+        await("the spool is empty", WAIT, () -> restarted.count() == 0);
+        assertThat(sink.cleanups()).containsExactlyInAnyOrderElementsOf(left);
+
+        List<String> failing = spoolProfiles(restarted, STORE, 1, "mutex");
+        sink.failFirst(2);
+        uploaders.get(0).wake();
+        await("the spool is empty again", WAIT, () -> restarted.count() == 0);
+
+        assertThat(sink.cleanups()).doesNotContainAnyElementsOf(fresh)
+                .containsExactlyInAnyOrder(left.get(0), left.get(1), failing.get(0), failing.get(0));
+    }
+
+    @Test
+    void neverUploadsAnEntryTheSpoolDroppedForItsBudgetAndNeverDropsOneInFlight() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 3 * bodyOf(SpoolFixtures.keyOf(0, "heap")).length());
+        List<String> keys = spoolProfiles(spool, STORE, 3, "heap");
+        sink.hold(true);
+        uploader(spool, TINY, 1).start();
+        await("the oldest upload is in flight", WAIT, () -> sink.heldCount() == 1);
+
+        List<String> newer = spoolProfiles(spool, STORE, 3, 3, "heap");
+
+        // the in-flight oldest stays; the two waiting behind it made room, then the first new one did
+        assertThat(spool.pending()).extracting(e -> e.record().objectKey())
+                .containsExactly(keys.get(0), newer.get(1), newer.get(2));
+        sink.hold(false);
+        sink.releaseAll();
+        await("the spool is empty", WAIT, () -> spool.count() == 0);
+        assertThat(sink.objects()).containsOnlyKeys(keys.get(0), newer.get(1), newer.get(2));
     }
 
     @Test
