@@ -1,10 +1,16 @@
 package io.bolometer.coordinator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bolometer.coordinator.testing.Waits;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,10 +71,19 @@ class LeaderElectionKubeTest {
     }
 
     @Test
-    void requestsForTheLeaseAndTheLeadersWritesAreSentOnceAndBoundedByTheRenewDeadline() {
-        KubernetesClient bound = LeaderElection.leaseBoundClient(client, TIMING);
-        assertThat(bound.getConfiguration().getRequestConfig().getRequestRetryBackoffLimit()).isZero();
-        assertThat(bound.getConfiguration().getRequestConfig().getRequestTimeout()).isEqualTo(4000);
-        assertThat(bound.getConfiguration().getMasterUrl()).isEqualTo(client.getConfiguration().getMasterUrl());
+    void leaseAndWriteRequestsFailAtOnceWhenTheServerIsUnreachableInsteadOfRetrying() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
+                client.getConfiguration()).withMasterUrl("https://127.0.0.1:" + closedPort).build()).build()) {
+            KubernetesClient bound = LeaderElection.leaseBoundClient(unreachable, TIMING);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> bound.leases().inNamespace("bolometer-system").withName("lease").get())
+                    .isInstanceOf(KubernetesClientException.class);
+            // the client's default 10 retries (100 ms doubling) alone would wait about 102 s
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
     }
 }
