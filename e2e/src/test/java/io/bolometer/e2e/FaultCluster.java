@@ -166,6 +166,16 @@ final class FaultCluster implements AutoCloseable {
         applyConfig(120);
     }
 
+    /**
+     * Waits (bounded) until the cut-off coordinator gives up its lease (so the gap outlasts the renew deadline), then
+     * checks that nothing was written meanwhile and that the agents still profile their last assignment.
+     */
+    void awaitLeaseLostWhileCutOff() {
+        Await.until(Duration.ofSeconds(30), "the cut-off coordinator to give up its lease", () -> !coordinator.leading());
+        assertThat(assignmentsOnServer()).as("nobody could write meanwhile").isEqualTo(SETTLED);
+        assertThat(agentTargets()).as("agents keep profiling their last assignment").isEqualTo(SETTLED_AGENTS);
+    }
+
     /** Waits (bounded) until the server and the agents show {@link #CHANGED}; returns how long that took. */
     Duration awaitChanged(Duration bound) {
         long started = System.nanoTime();
