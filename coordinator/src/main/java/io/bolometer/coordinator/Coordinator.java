@@ -40,7 +40,8 @@ public final class Coordinator implements AutoCloseable {
         LeaderElection election = new LeaderElection(client, settings.podNamespace(), settings.leaseName(),
                 settings.podName(), settings.leaseTiming(), () -> request[0].run());
         CoordinatorMetrics metrics = new CoordinatorMetrics(election::leading);
-        KubeWriter writer = new KubeWriter(client, election::leading);
+        KubeWriter writer = new KubeWriter(LeaderElection.leaseBoundClient(client, settings.leaseTiming()),
+                election::leading);
         Reconciler reconciler = new Reconciler(cache, writer, election::leading, settings.planner(), metrics,
                 Clock.systemUTC());
         CoalescingQueue queue = new CoalescingQueue(reconciler, Duration.ofMillis(200));

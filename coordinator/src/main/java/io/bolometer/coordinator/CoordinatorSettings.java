@@ -25,8 +25,44 @@ public record CoordinatorSettings(String podName, String podNamespace, String le
                 Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081")),
                 list(env.get("ALLOWED_S3_ENDPOINTS")),
                 list(env.get("ALLOWED_S3_BUCKETS")),
-                LeaderElection.Timing.DEFAULT,
+                leaseTiming(env),
                 Duration.ofSeconds(30));
+    }
+
+    /**
+     * {@code LEASE_DURATION_SECONDS} (default 15), {@code LEASE_RENEW_DEADLINE_SECONDS} (10) and
+     * {@code LEASE_RETRY_PERIOD_SECONDS} (2): a killed leader is replaced within about the lease duration plus one
+     * retry period. The renew deadline must be shorter than the lease and longer than the retry period, so a leader
+     * that cannot renew stops writing before anyone else may take the lease.
+     */
+    static LeaderElection.Timing leaseTiming(Map<String, String> env) {
+        LeaderElection.Timing defaults = LeaderElection.Timing.DEFAULT;
+        Duration lease = seconds(env, "LEASE_DURATION_SECONDS", defaults.lease());
+        Duration renewDeadline = seconds(env, "LEASE_RENEW_DEADLINE_SECONDS", defaults.renewDeadline());
+        Duration retryPeriod = seconds(env, "LEASE_RETRY_PERIOD_SECONDS", defaults.retryPeriod());
+        if (renewDeadline.compareTo(lease) >= 0 || retryPeriod.compareTo(renewDeadline) >= 0) {
+            throw new IllegalArgumentException("Lease timing needs LEASE_RETRY_PERIOD_SECONDS < "
+                    + "LEASE_RENEW_DEADLINE_SECONDS < LEASE_DURATION_SECONDS, got " + retryPeriod.toSeconds() + " < "
+                    + renewDeadline.toSeconds() + " < " + lease.toSeconds());
+        }
+        return new LeaderElection.Timing(lease, renewDeadline, retryPeriod);
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of seconds, got '" + value + "'");
+        }
+        if (seconds < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1 second, got " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     public PlannerSettings planner() {
@@ -35,8 +71,11 @@ public record CoordinatorSettings(String podName, String podNamespace, String le
 
     public void log(Logger log) {
         log.info("Coordinator settings: POD_NAME={} POD_NAMESPACE={} LEASE_NAME={} METRICS_PORT={} HEALTH_PORT={} "
-                        + "ALLOWED_S3_ENDPOINTS={} ALLOWED_S3_BUCKETS={}", podName, podNamespace, leaseName,
-                metricsPort, healthPort, allowedEndpoints, allowedBuckets.isEmpty() ? "(any)" : allowedBuckets);
+                        + "ALLOWED_S3_ENDPOINTS={} ALLOWED_S3_BUCKETS={} LEASE_DURATION_SECONDS={} "
+                        + "LEASE_RENEW_DEADLINE_SECONDS={} LEASE_RETRY_PERIOD_SECONDS={}", podName, podNamespace,
+                leaseName, metricsPort, healthPort, allowedEndpoints, allowedBuckets.isEmpty() ? "(any)" : allowedBuckets,
+                leaseTiming.lease().toSeconds(), leaseTiming.renewDeadline().toSeconds(),
+                leaseTiming.retryPeriod().toSeconds());
     }
 
     private static List<String> list(String value) {

@@ -1,12 +1,18 @@
 package io.bolometer.coordinator.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * Lease-based leader election ({@code coordination.k8s.io/v1}) with fabric8's {@link LeaderElector}. The
  * {@link #leading()} flag drops the moment the lease is lost, and every write checks it; after losing, the
  * replica campaigns again.
+ *
+ * <p>{@link #leading()} is also bounded by time: it holds only until the renew time of the last lease record this
+ * replica wrote plus the renew deadline, whatever the elector thread is doing. A replica cut off from the API server
+ * therefore stops writing before the lease expires and another replica may take it (lease duration > renew
+ * deadline), as client-go's elector does. Lease requests (and, through {@link #leaseBoundClient}, writes) are sent
+ * once, without the client's retries, and time out at the renew deadline: a retried request could otherwise block the
+ * renew loop for minutes, or land long after this replica stopped leading.
  */
 public final class LeaderElection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
@@ -27,6 +40,7 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     private final KubernetesClient client;
+    private final Clock clock;
     private final String namespace;
     private final String leaseName;
     private final String identity;
@@ -38,12 +52,21 @@ public final class LeaderElection implements AutoCloseable {
         return thread;
     });
     private volatile boolean leading;
+    /** When the lease this replica last renewed stops counting: its renew time + the renew deadline. */
+    private volatile Instant renewedUntil = Instant.MIN;
+    private volatile boolean lapsed;
     private volatile boolean closed;
     private volatile CompletableFuture<?> running;
 
     public LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
                           Runnable onChange) {
-        this.client = client;
+        this(client, namespace, leaseName, identity, timing, onChange, Clock.systemUTC());
+    }
+
+    LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
+                   Runnable onChange, Clock clock) {
+        this.client = leaseBoundClient(client, timing);
+        this.clock = clock;
         this.namespace = namespace;
         this.leaseName = leaseName;
         this.identity = identity;
@@ -57,7 +80,7 @@ public final class LeaderElection implements AutoCloseable {
         }
         LeaderElector elector = new LeaderElectorBuilder(client, executor).withConfig(new LeaderElectionConfigBuilder()
                 .withName(leaseName)
-                .withLock(new LeaseLock(namespace, leaseName, identity))
+                .withLock(new RenewTrackingLock(new LeaseLock(namespace, leaseName, identity)))
                 .withLeaseDuration(timing.lease()).withRenewDeadline(timing.renewDeadline())
                 .withRetryPeriod(timing.retryPeriod())
                 .withReleaseOnCancel(true)
@@ -81,12 +104,86 @@ public final class LeaderElection implements AutoCloseable {
 
     private void stopped() {
         leading = false;
+        lapsed = false;
         LOG.info("{} lost the lease {}/{}: writes stopped", identity, namespace, leaseName);
         onChange.run();
     }
 
+    /** True while this replica holds the lease and renewed it less than the renew deadline ago. */
     public boolean leading() {
-        return leading;
+        if (!leading) {
+            return false;
+        }
+        if (clock.instant().isBefore(renewedUntil)) {
+            return true;
+        }
+        if (!lapsed) {
+            lapsed = true;
+            LOG.warn("{} could not renew the lease {}/{} within {} s: writes paused", identity, namespace, leaseName,
+                    timing.renewDeadline().toSeconds());
+        }
+        return false;
+    }
+
+    /**
+     * {@code client} with requests sent once (no retries) and bounded by the renew deadline, for the lease and for
+     * the leader's writes: a write refused by {@link #leading()} must not be sent later by a retry.
+     */
+    public static KubernetesClient leaseBoundClient(KubernetesClient client, Timing timing) {
+        RequestConfig once = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout(Math.toIntExact(timing.renewDeadline().toMillis()))
+                .build();
+        return client.newClient(once).adapt(KubernetesClient.class);
+    }
+
+    private void renewed(LeaderElectionRecord record) {
+        if (!identity.equals(record.getHolderIdentity())) {
+            renewedUntil = Instant.MIN; // released
+            return;
+        }
+        renewedUntil = record.getRenewTime().toInstant().plus(timing.renewDeadline());
+        if (lapsed) {
+            lapsed = false;
+            LOG.info("{} renewed the lease {}/{} again: writes resume", identity, namespace, leaseName);
+            onChange.run();
+        }
+    }
+
+    /** The lease lock, noting every record this replica wrote successfully. */
+    private final class RenewTrackingLock implements Lock {
+        private final Lock lock;
+
+        RenewTrackingLock(Lock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public LeaderElectionRecord get(KubernetesClient client) {
+            return lock.get(client);
+        }
+
+        @Override
+        public void create(KubernetesClient client, LeaderElectionRecord record) {
+            lock.create(client, record);
+            renewed(record);
+        }
+
+        @Override
+        public void update(KubernetesClient client, LeaderElectionRecord record) {
+            lock.update(client, record);
+            renewed(record);
+        }
+
+        @Override
+        public String identity() {
+            return lock.identity();
+        }
+
+        @Override
+        public String describe() {
+            return lock.describe();
+        }
     }
 
     @Override

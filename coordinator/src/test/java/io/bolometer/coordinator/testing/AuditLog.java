@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -32,9 +33,12 @@ public final class AuditLog {
         this.file = file;
     }
 
-    /** One audited write. {@code subresource} is empty for the main resource, e.g. {@code status}. */
+    /**
+     * One audited write. {@code subresource} is empty for the main resource, e.g. {@code status}; {@code at} is when
+     * the server finished it (the event's {@code stageTimestamp}, microseconds).
+     */
     public record Write(String user, String userAgent, String verb, String resource, String subresource,
-                        String namespace, String name, int code) {
+                        String namespace, String name, int code, Instant at) {
     }
 
     public Path file() {
@@ -69,7 +73,8 @@ public final class AuditLog {
             return new Write(event.path("user").path("username").asText(), event.path("userAgent").asText(),
                     event.path("verb").asText(), ref.path("resource").asText(), ref.path("subresource").asText(),
                     ref.path("namespace").asText(), ref.path("name").asText(),
-                    event.path("responseStatus").path("code").asInt());
+                    event.path("responseStatus").path("code").asInt(),
+                    Instant.parse(event.path("stageTimestamp").asText(Instant.EPOCH.toString())));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable audit event: " + line, e);
         }

@@ -2,6 +2,7 @@ package io.bolometer.agent.cluster;
 
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
+import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.ProfileSink;
 import io.bolometer.agent.upload.SinkRegistry;
@@ -47,6 +48,7 @@ public final class ClusterAgent {
     private AgentRuntime runtime;
     private SharedIndexInformer<ProfilingAssignment> informer;
     private List<String> lastRejected = List.of();
+    private volatile List<ProfilingTarget> applied = List.of();
     private volatile boolean stopping;
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
@@ -160,6 +162,7 @@ public final class ClusterAgent {
             lastRejected = mapping.rejected();
         }
         runtime.apply(mapping.targets());
+        applied = mapping.targets();
     }
 
     private void tick() {
@@ -193,6 +196,11 @@ public final class ClusterAgent {
     /** Successful status writes so far. */
     long statusWrites() {
         return statusWrites.get();
+    }
+
+    /** The targets last handed to the runtime (what this agent profiles now); for tests and diagnostics. */
+    public List<ProfilingTarget> targets() {
+        return applied;
     }
 
     public AgentRuntime runtime() {

@@ -1,0 +1,195 @@
+package io.bolometer.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.coordinator.testing.AuditLog;
+import io.bolometer.coordinator.testing.RealApiServer;
+import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two coordinator processes (the packaged jar, as the Deployment runs it) against a real API server; the leader is
+ * killed with SIGKILL, so it never releases the lease. The other replica takes over once the lease expires, within
+ * the lease duration plus a retry period or two, and by the server's audit log the two never wrote in overlapping
+ * periods: every write of the killed one precedes the kill, every write of the new leader follows it.
+ */
+class CoordinatorLeaderFaultIT {
+    @RegisterExtension
+    static final RealApiServer API = new RealApiServer();
+
+    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Duration RENEW_DEADLINE = Duration.ofSeconds(4);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    /**
+     * The lease expires at most {@link #LEASE} after the kill (the last renewal came before it); the follower
+     * notices at its next try, every retry period plus up to 120 % jitter (fabric8's factor); 2 s for a loaded machine.
+     */
+    private static final Duration TAKEOVER_BOUND = LEASE.plus(RETRY.multipliedBy(22).dividedBy(10)).plusSeconds(2);
+    private static final String AGENT = "bolometer-coordinator/";
+
+    @TempDir
+    Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    /** A coordinator replica in its own JVM, from the shaded jar, logging to {@code <name>.log}. */
+    private record Replica(String name, Process process, int healthPort, Path log) {
+    }
+
+    @AfterEach
+    void stopReplicas() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Replica start(String name) throws IOException {
+        Path jar = Path.of(System.getProperty("bolometer.repo.root", ".."), "coordinator", "target",
+                "bolometer-coordinator.jar");
+        assertThat(jar).as("the packaged coordinator (mvn package)").isRegularFile();
+        int healthPort = freePort();
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KUBECONFIG", API.kubeconfigFile().toString());
+        env.put("POD_NAME", name);
+        env.put("POD_NAMESPACE", "bolometer-system");
+        env.put("METRICS_PORT", Integer.toString(freePort()));
+        env.put("HEALTH_PORT", Integer.toString(healthPort));
+        env.put("LEASE_DURATION_SECONDS", Long.toString(LEASE.toSeconds()));
+        env.put("LEASE_RENEW_DEADLINE_SECONDS", Long.toString(RENEW_DEADLINE.toSeconds()));
+        env.put("LEASE_RETRY_PERIOD_SECONDS", Long.toString(RETRY.toSeconds()));
+        env.put("KUBERNETES_USER_AGENT", AGENT + name); // fabric8's own setting: tells the replicas apart in the audit log
+        Process process = builder.start();
+        processes.add(process);
+        return new Replica(name, process, healthPort, log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean ready(Replica replica) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + replica.healthPort() + "/readyz"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String holder(KubernetesClient admin) {
+        Lease lease = admin.leases().inNamespace("bolometer-system").withName("bolometer-coordinator").get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    private static void runningPod(KubernetesClient admin, String name, String node, String ip) {
+        Pod pod = admin.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true").endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("app").endContainer()
+                .endSpec().build()).create();
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
+        admin.pods().inNamespace("shop").resource(pod).updateStatus();
+    }
+
+    private static boolean assigned(KubernetesClient admin, String node) {
+        return admin.resources(ProfilingAssignment.class).withName(node).get() != null;
+    }
+
+    /** Writes by {@code replica} (assignments, config status, Events, the Lease), in the server's order. */
+    private static List<AuditLog.Write> writesBy(String replica) {
+        return API.auditLog().writes(w -> w.userAgent().equals(AGENT + replica));
+    }
+
+    private static String log(Replica replica) throws IOException {
+        return Files.readString(replica.log());
+    }
+
+    @Test
+    void followerTakesOverWithinTheLeaseAfterTheLeaderIsKilledAndTheirWritesNeverOverlap() throws Exception {
+        KubernetesClient admin = API.client();
+        API.installCrds();
+        for (String ns : List.of("shop", "bolometer-system")) {
+            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        admin.resources(ProfilingConfig.class).inNamespace("shop").resource(admin.getKubernetesSerialization().unmarshal("""
+                apiVersion: profiling.io/v1alpha1
+                kind: ProfilingConfig
+                metadata: {name: checkout, namespace: shop}
+                spec:
+                  selector: {labelSelector: {app: checkout}}
+                  s3Config: {bucket: profiles}
+                """, ProfilingConfig.class)).create();
+        runningPod(admin, "a", "node-a", "10.0.0.1");
+
+        Replica first = start("coordinator-a");
+        Waits.await(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));
+        Waits.await(Duration.ofSeconds(20), "node-a's assignment", () -> assigned(admin, "node-a"));
+        Replica second = start("coordinator-b");
+        Waits.await(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> ready(second));
+        runningPod(admin, "b", "node-b", "10.0.0.2");
+        Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader", () -> assigned(admin, "node-b"));
+        assertThat(holder(admin)).isEqualTo("coordinator-a");
+        assertThat(writesBy("coordinator-b")).as("the follower writes nothing, not even the lease").isEmpty();
+
+        first.process().destroyForcibly(); // SIGKILL: no shutdown hook, the lease is not released
+        assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Instant killed = Instant.now();
+        runningPod(admin, "c", "node-c", "10.0.0.3"); // needs a leader to be assigned
+
+        Waits.await(Duration.ofSeconds(30), "coordinator-b to take the lease", () -> "coordinator-b".equals(holder(admin)));
+        Duration takeover = Duration.between(killed, Instant.now());
+        Waits.await(Duration.ofSeconds(20), "node-c's assignment from the new leader", () -> assigned(admin, "node-c"));
+
+        List<AuditLog.Write> byFirst = writesBy("coordinator-a");
+        List<AuditLog.Write> bySecond = writesBy("coordinator-b");
+        System.out.printf("Takeover %d ms after SIGKILL (bound %d ms); writes by coordinator-a %d (last %s), by "
+                        + "coordinator-b %d (first %s); killed at %s%n", takeover.toMillis(), TAKEOVER_BOUND.toMillis(),
+                byFirst.size(), byFirst.get(byFirst.size() - 1).at(), bySecond.size(), bySecond.get(0).at(), killed);
+        assertThat(takeover).as("takeover after the kill").isLessThan(TAKEOVER_BOUND);
+        assertThat(byFirst).as("the killed leader wrote assignments").anyMatch(w -> w.resource().equals("profilingassignments"));
+        assertThat(byFirst).as("every write of the killed leader came before the kill").allMatch(w -> w.at().isBefore(killed));
+        assertThat(bySecond).as("every write of the new leader came after the kill").allMatch(w -> w.at().isAfter(killed));
+        assertThat(bySecond).as("the new leader assigned node-c").anyMatch(w -> w.verb().equals("create")
+                && w.resource().equals("profilingassignments") && w.name().equals("node-c"));
+        assertThat(API.auditLog().writes(w -> w.resource().equals("profilingassignments")).stream()
+                .map(AuditLog.Write::userAgent).distinct().toList())
+                .as("nobody but the two replicas wrote assignments")
+                .containsExactlyInAnyOrder(AGENT + "coordinator-a", AGENT + "coordinator-b");
+        assertThat(log(second)).contains("coordinator-b leads: reconciling and writing");
+        assertThat(log(first)).doesNotContain("Shutting down"); // killed, not stopped
+    }
+}
