@@ -94,6 +94,16 @@ public final class ProfileCollector {
         }));
     }
 
+    /** True while a capture of {@code pod} runs (a new one would be skipped as {@code capture-in-progress}). */
+    public boolean capturing(PodRef pod) {
+        return gate.busy(pod);
+    }
+
+    /** True until {@link #stopAccepting()}-style shutdown began. */
+    public boolean accepting() {
+        return accepting.get();
+    }
+
     /** Stops accepting new captures; running ones finish. */
     public void stopAccepting() {
         accepting.set(false);

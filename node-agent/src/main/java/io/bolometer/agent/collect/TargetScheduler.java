@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class TargetScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetScheduler.class);
 
+    /** How often a requested capture that met a running capture of its pod looks again. */
+    static final Duration REQUEST_RETRY = Duration.ofMillis(500);
+    /** How long a requested capture waits for a running one: two maximal CPU profiles plus fetch time-outs. */
+    static final Duration REQUEST_PATIENCE = Duration.ofMinutes(5);
+
     private final ScheduledExecutorService executor;
     private final Clock clock;
     private final UsageSource usage;
@@ -178,8 +183,32 @@ public final class TargetScheduler implements AutoCloseable {
     }
 
     private void requested(Running loop) {
-        Instant now = clock.instant();
-        collector.start(loop.target, CaptureReason.REQUESTED, now, "capture token " + loop.target.captureToken());
+        requested(loop, loop.target.captureToken(), clock.instant().plus(REQUEST_PATIENCE));
+    }
+
+    /**
+     * Starts the requested capture now, or — while another capture of the same pod runs (a threshold or periodic
+     * one) — waits for it to end, checking every {@link #REQUEST_RETRY}, so a user's request is not lost to a
+     * collision. Gives up when the token changes, the target goes, the agent shuts down, or after
+     * {@link #REQUEST_PATIENCE} (longer than any capture can run).
+     */
+    private void requested(Running loop, String token, Instant giveUpAt) {
+        if (running.get(loop.target.key()) != loop || !Objects.equals(token, loop.target.captureToken())
+                || !collector.accepting()) {
+            return;
+        }
+        if (collector.capturing(loop.target.pod())) {
+            if (clock.instant().isBefore(giveUpAt)) {
+                LOG.debug("Requested capture {} of {} waits for the running capture of the pod", token,
+                        loop.target.pod());
+                executor.schedule(() -> requested(loop, token, giveUpAt), REQUEST_RETRY.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
+            LOG.warn("Requested capture {} of {} gave up: another capture of the pod ran for over {} s", token,
+                    loop.target.pod(), REQUEST_PATIENCE.toSeconds());
+        }
+        collector.start(loop.target, CaptureReason.REQUESTED, clock.instant(), "capture token " + token);
     }
 
     public int targetCount() {

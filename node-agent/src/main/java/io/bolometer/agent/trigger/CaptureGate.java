@@ -16,6 +16,11 @@ public final class CaptureGate<K> {
         busy.remove(pod);
     }
 
+    /** True while a capture of {@code pod} runs. */
+    public boolean busy(K pod) {
+        return busy.contains(pod);
+    }
+
     public int inProgress() {
         return busy.size();
     }

@@ -14,6 +14,7 @@ import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
+import io.bolometer.agent.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -43,11 +44,25 @@ class TargetSchedulerTest {
     private ScheduledExecutorService executor;
     private TargetScheduler scheduler;
     private final List<String> requested = new CopyOnWriteArrayList<>();
+    /** When set, the next fetch waits for it: a capture that is still running. */
+    private volatile CompletableFuture<Void> holdNextFetch;
 
     @BeforeEach
     void start() throws IOException {
         executor = Executors.newSingleThreadScheduledExecutor();
         ProfileSource source = (base, path, type, cpuSeconds, destination) -> {
+            CompletableFuture<Void> hold = holdNextFetch;
+            if (hold != null) {
+                holdNextFetch = null;
+                return hold.thenApply(ignored -> {
+                    try {
+                        Files.write(destination, new byte[] {1, 2, 3});
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return new CaptureOutcome.Captured(destination, 3, 1);
+                });
+            }
             try {
                 Files.write(destination, new byte[] {1, 2, 3});
             } catch (IOException e) {
@@ -100,6 +115,20 @@ class TargetSchedulerTest {
         apply(target("t-2"));
         apply(target("t-2"));
 
+        assertThat(requested).containsExactly("t-1", "t-2");
+    }
+
+    @Test
+    void aRequestThatMeetsARunningCaptureOfThePodWaitsForItInsteadOfBeingLost() throws Exception {
+        CompletableFuture<Void> firstCapture = new CompletableFuture<>();
+        holdNextFetch = firstCapture;
+        apply(target("t-1"));
+        apply(target("t-2"));
+        assertThat(requested).as("t-1 still running, t-2 waiting").isEmpty();
+
+        firstCapture.complete(null);
+
+        Await.until(Duration.ofSeconds(10), "the waiting request captured", () -> requested.size() == 2);
         assertThat(requested).containsExactly("t-1", "t-2");
     }
 
