@@ -22,12 +22,15 @@ import java.util.Map;
  *
  * <p>Heap: {@code pure_cache_heap_mib} is the live heap (after full GCs) holding the pod and node cache and the
  * configs; {@code pure_heap_mib} the live heap with the plan still referenced too; {@code pure_peak_live_heap_mib}
- * the largest heap left after any collection during the cold plan. Run with {@code -Xmx1g}, finishing at all
+ * the largest heap left after any collection during the cold plan. {@code pure_cpu_seconds} is the planning
+ * thread's CPU time for the cold plan (garbage collection threads not included): on a loaded machine it shows the
+ * work apart from waiting for a core. Run with {@code -Xmx1g}, finishing at all
  * shows it fits in 1 GiB.
  *
  * <p>Arguments: output JSON file, pod count, node count.
  */
 public final class PurePlanRun {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private PurePlanRun() {
     }
 
@@ -50,9 +53,11 @@ public final class PurePlanRun {
         long peakLive;
         long peakUsed;
         try (HeapWatch watch = new HeapWatch().start()) {
+            long cpuStarted = THREADS.getCurrentThreadCpuTime();
             started = System.nanoTime();
             plan = planner.plan(configs, pods, nodes);
             took = System.nanoTime() - started;
+            figures.put("pure_cpu_seconds", (THREADS.getCurrentThreadCpuTime() - cpuStarted) / 1e9);
             long withPlan = HeapWatch.liveHeapBytes();
             peakLive = Math.max(watch.peakLiveBytes(), withPlan);
             peakUsed = watch.peakUsedBytes();
