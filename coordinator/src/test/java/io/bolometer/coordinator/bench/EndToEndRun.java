@@ -159,12 +159,16 @@ final class EndToEndRun implements AutoCloseable {
         int targetsBefore = assignedTargets();
 
         long before = assignmentWrites();
+        long started = System.nanoTime();
         parallel(pods, pod -> seeder.resource(pod).create());
+        figures.put("burst_add_seconds", (System.nanoTime() - started) / 1e9);
         await("the burst's targets assigned", () -> assignedTargets() == targetsBefore + count);
         long added = settle() - before;
 
         before = assignmentWrites();
+        started = System.nanoTime();
         parallel(pods, pod -> seeder.resource(pod).delete());
+        figures.put("burst_delete_seconds", (System.nanoTime() - started) / 1e9);
         await("the burst's targets removed", () -> assignedTargets() == targetsBefore);
         long deleted = settle() - before;
 
