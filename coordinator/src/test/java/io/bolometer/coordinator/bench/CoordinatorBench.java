@@ -55,7 +55,7 @@ public final class CoordinatorBench {
         static Scale of(String name) {
             return switch (name) {
                 case "full" -> new Scale(GOAL_PODS, 5_000, 6_000, 200, 1_000, 100);
-                case "smoke" -> new Scale(3_000, 100, 600, 20, 100, 10);
+                case "smoke" -> new Scale(3_000, 100, 200, 10, 40, 5);
                 default -> throw new IllegalArgumentException("scale is full or smoke, not " + name);
             };
         }

@@ -29,9 +29,9 @@ class CoordinatorBenchKubeTest {
                 "burst_touched_nodes", "burst_assignment_writes");
         assertThat(figures.values()).allSatisfy(value -> assertThat(value.doubleValue()).isFinite());
         assertThat(figures.get("coordinator_plan_pods").intValue()).isEqualTo(3_000);
-        assertThat(figures.get("burst_touched_nodes").intValue()).isEqualTo(10);
+        assertThat(figures.get("burst_touched_nodes").intValue()).isEqualTo(5);
         assertThat(figures.get("coordinator_e2e_assignments").intValue())
-                .as("one assignment per node with selected pods").isEqualTo(20);
+                .as("one assignment per node with selected pods").isEqualTo(10);
         assertThat(figures.get("coordinator_plan_pure_assignments").intValue()).isEqualTo(100);
     }
 }
