@@ -17,6 +17,14 @@ import java.time.Duration;
  * health. Usable in-process (tests) and from {@link Main}.
  */
 public final class Coordinator implements AutoCloseable {
+    /**
+     * A reconcile runs once changes paused this long (bounded by {@link #RECONCILE_MAX_DELAY}), so a burst of pod
+     * changes costs each touched node one assignment write instead of one per fixed-delay reconcile it spans.
+     */
+    static final Duration RECONCILE_QUIET = Duration.ofSeconds(1);
+    /** Under steady churn a reconcile still runs at least this often after the first change. */
+    static final Duration RECONCILE_MAX_DELAY = Duration.ofSeconds(10);
+
     private final ClusterCache cache;
     private final LeaderElection election;
     private final CoalescingQueue queue;
@@ -44,7 +52,7 @@ public final class Coordinator implements AutoCloseable {
                 election::leading);
         Reconciler reconciler = new Reconciler(cache, writer, election::leading, settings.planner(), metrics,
                 Clock.systemUTC());
-        CoalescingQueue queue = new CoalescingQueue(reconciler, Duration.ofMillis(200));
+        CoalescingQueue queue = new CoalescingQueue(reconciler, RECONCILE_QUIET, RECONCILE_MAX_DELAY);
         request[0] = queue::request;
         HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
                 settings.healthPort(), metrics::scrape, cache::synced);

@@ -4,12 +4,17 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns a burst of change notifications into one run of the job: the first request schedules a run after a
- * short delay, requests meanwhile join it, and a request during a run schedules exactly one more. Runs never
- * overlap (one thread).
+ * Turns a burst of change notifications into one run of the job: a request schedules a run once no further
+ * request came for {@code quiet}, but never later than {@code maxDelay} after the first request of the burst
+ * (so steady churn still gets a run every {@code maxDelay}). A request during a run schedules exactly one more.
+ * Runs never overlap (one thread).
+ *
+ * <p>Why a quiet period and not a fixed delay: one reconcile writes each node's assignment at most once, so the
+ * writes a burst costs are the reconciles it spans. A 1,000-pod rollout arrives over seconds; with a fixed short
+ * delay it spanned several reconciles and each touched node was written several times ({@code make bench},
+ * "assignment writes per touched node").
  */
 public final class CoalescingQueue implements AutoCloseable {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -18,22 +23,53 @@ public final class CoalescingQueue implements AutoCloseable {
         return thread;
     });
     private final Runnable job;
-    private final Duration delay;
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final long quietNanos;
+    private final long maxDelayNanos;
+    // Guarded by this.
+    private boolean pending;
+    private long firstRequest;
+    private long lastRequest;
 
-    public CoalescingQueue(Runnable job, Duration delay) {
+    public CoalescingQueue(Runnable job, Duration quiet, Duration maxDelay) {
+        if (maxDelay.compareTo(quiet) < 0) {
+            throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be shorter than quiet (" + quiet + ")");
+        }
         this.job = job;
-        this.delay = delay;
+        this.quietNanos = quiet.toNanos();
+        this.maxDelayNanos = maxDelay.toNanos();
     }
 
     /** Asks for a run soon; returns at once. */
     public void request() {
-        if (pending.compareAndSet(false, true) && !executor.isShutdown()) {
-            executor.schedule(() -> {
-                pending.set(false);
-                job.run();
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        long now = System.nanoTime();
+        synchronized (this) {
+            lastRequest = now;
+            if (pending) {
+                return;
+            }
+            pending = true;
+            firstRequest = now;
         }
+        schedule(quietNanos);
+    }
+
+    private void schedule(long delayNanos) {
+        if (!executor.isShutdown()) {
+            executor.schedule(this::runWhenQuiet, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void runWhenQuiet() {
+        long now = System.nanoTime();
+        synchronized (this) {
+            long due = Math.min(lastRequest + quietNanos, firstRequest + maxDelayNanos);
+            if (now - due < 0) {
+                schedule(due - now);
+                return;
+            }
+            pending = false;
+        }
+        job.run();
     }
 
     /** Also runs the job every {@code period}, e.g. to fold agent status. */

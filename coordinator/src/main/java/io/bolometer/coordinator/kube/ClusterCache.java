@@ -16,8 +16,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches ProfilingConfigs, Pods, Nodes and ProfilingAssignments and keeps what reconciling needs: configs and
@@ -25,6 +28,7 @@ import java.util.function.Function;
  * only when something the planner reads changed, so a pod's status heartbeat does not cause a reconcile.
  */
 public final class ClusterCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
     private final KubernetesClient client;
     private final Runnable changed;
     private final Map<String, PodInfo> pods = new ConcurrentHashMap<>();
@@ -38,12 +42,15 @@ public final class ClusterCache implements AutoCloseable {
         this.changed = changed;
     }
 
-    /** Starts every informer; {@link #synced()} tells when all have listed once. */
+    /**
+     * Starts every informer; {@link #synced()} tells when all have listed once, and {@code changed} runs then too: a
+     * reconcile asked for by an earlier event was skipped while some informer had not listed yet.
+     */
     public void start() {
-        configInformer = client.resources(ProfilingConfig.class).inAnyNamespace().inform(objects(), 0);
-        assignmentInformer = client.resources(ProfilingAssignment.class).inform(objects(), 0);
-        informers.add(configInformer);
-        informers.add(assignmentInformer);
+        configInformer = client.resources(ProfilingConfig.class).inAnyNamespace().runnableInformer(0);
+        configInformer.addEventHandler(objects());
+        assignmentInformer = client.resources(ProfilingAssignment.class).runnableInformer(0);
+        assignmentInformer.addEventHandler(objects());
         // The informer's own store keeps only keys (fabric8's ReducedStateItemStore); the one copy of a pod's
         // planner-relevant state is its PodInfo below, so 150,000 pods cost PodInfos, not full Pod objects.
         SharedIndexInformer<Pod> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
@@ -51,9 +58,18 @@ public final class ClusterCache implements AutoCloseable {
                         client.getKubernetesSerialization(), "metadata.uid"));
         podInformer.addEventHandler(reduced(pods, PodInfos::from,
                 p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
-        podInformer.start();
-        informers.add(podInformer);
-        informers.add(client.nodes().inform(reduced(nodes, PodInfos::from, n -> n.getMetadata().getName()), 0));
+        SharedIndexInformer<Node> nodeInformer = client.nodes().runnableInformer(0);
+        nodeInformer.addEventHandler(reduced(nodes, PodInfos::from, n -> n.getMetadata().getName()));
+        informers.addAll(List.of(configInformer, assignmentInformer, podInformer, nodeInformer));
+        // Started together, so the four initial lists overlap instead of running one after the other.
+        CompletableFuture.allOf(informers.stream().map(i -> i.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+                    if (error == null) {
+                        changed.run();
+                    } else {
+                        LOG.error("Cannot list and watch configs, assignments, pods and nodes ({}); not ready", error.toString());
+                    }
+                });
     }
 
     public boolean synced() {

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Decides which pods each valid config selects and builds the desired {@code ProfilingAssignment} spec of every
@@ -40,11 +41,11 @@ public final class AssignmentPlanner {
      *              allocatable fallback)
      */
     public Plan plan(Collection<ProfilingConfig> validConfigs, Collection<PodInfo> pods, Map<String, NodeInfo> nodes) {
-        Map<String, List<PodInfo>> profilableByNamespace = profilableByNamespace(pods);
-        Map<String, Result> annotations = new HashMap<>();
-        // Pod → ids of the configs selecting it, filled in config order so each list comes out sorted.
-        Map<PodInfo, List<String>> selected = new TreeMap<>(POD_ORDER);
-        Map<PodInfo, Result> endpoints = new HashMap<>();
+        List<Candidate> ordered = profilable(pods);
+        Map<String, List<Candidate>> byNamespace = new HashMap<>();
+        for (Candidate candidate : ordered) {
+            byNamespace.computeIfAbsent(candidate.pod.namespace(), ns -> new ArrayList<>()).add(candidate);
+        }
         Map<String, ConfigSelection> selections = new TreeMap<>();
         Map<String, ProfilingConfig> configsById = new HashMap<>();
         List<PodProblem> problems = new ArrayList<>();
@@ -56,55 +57,87 @@ public final class AssignmentPlanner {
             }
             PodSelector selector = PodSelector.of(config, settings);
             List<String> selectedPods = new ArrayList<>();
-            TreeSet<String> selectedNodes = new TreeSet<>();
-            for (PodInfo pod : candidates(selector, profilableByNamespace)) {
+            Set<String> selectedNodes = new HashSet<>();
+            List<Candidate> candidates = selector.namespace() == null ? ordered
+                    : byNamespace.getOrDefault(selector.namespace(), List.of());
+            for (Candidate candidate : candidates) {
+                PodInfo pod = candidate.pod;
                 if (!selector.matchesNamespaceAndLabels(pod)) {
                     continue;
                 }
-                Result parsed = annotations.computeIfAbsent(pod.id(), id -> PodAnnotationsParser.parse(pod.annotations()));
+                Result parsed = candidate.parsed();
                 parsed.problems().forEach(message -> problems.add(new PodProblem(configId, pod.id(), message)));
                 if (parsed.endpoint() == null) {
                     continue;
                 }
-                selected.computeIfAbsent(pod, p -> new ArrayList<>()).add(configId);
-                endpoints.put(pod, parsed);
+                candidate.configIds.add(configId);
                 selectedPods.add(pod.id());
                 selectedNodes.add(pod.nodeName());
             }
-            selections.put(configId, new ConfigSelection(configId, selectedPods, List.copyOf(selectedNodes)));
+            selections.put(configId, new ConfigSelection(configId, selectedPods,
+                    selectedNodes.stream().sorted().toList()));
         }
-        return new Plan(assignments(selected, endpoints, configsById, nodes), selections, problems);
+        return new Plan(assignments(ordered, configsById, nodes), selections, problems);
     }
 
-    private static Map<String, List<PodInfo>> profilableByNamespace(Collection<PodInfo> pods) {
-        Map<String, List<PodInfo>> byNamespace = new TreeMap<>();
+    /**
+     * A profilable pod on its way through one plan: its annotations parsed at most once, and the ids of the
+     * configs selecting it, filled in config order so the list comes out sorted. Plain fields instead of maps
+     * keyed by pod: hashing or ordering 150,000 records per lookup was most of a plan's time.
+     */
+    private static final class Candidate {
+        final PodInfo pod;
+        final List<String> configIds = new ArrayList<>(2);
+        private Result parsed;
+
+        Candidate(PodInfo pod) {
+            this.pod = pod;
+        }
+
+        Result parsed() {
+            if (parsed == null) {
+                parsed = PodAnnotationsParser.parse(pod.annotations());
+            }
+            return parsed;
+        }
+    }
+
+    /** The profilable pods in {@link #POD_ORDER}, one candidate per distinct pod. */
+    private static List<Candidate> profilable(Collection<PodInfo> pods) {
+        List<PodInfo> sorted = new ArrayList<>();
         for (PodInfo pod : pods) {
             if (PodSelector.isProfilable(pod)) {
-                byNamespace.computeIfAbsent(pod.namespace(), ns -> new ArrayList<>()).add(pod);
+                sorted.add(pod);
             }
         }
-        byNamespace.values().forEach(list -> list.sort(POD_ORDER));
-        return byNamespace;
-    }
-
-    private static List<PodInfo> candidates(PodSelector selector, Map<String, List<PodInfo>> byNamespace) {
-        if (selector.namespace() != null) {
-            return byNamespace.getOrDefault(selector.namespace(), List.of());
+        sorted.sort(POD_ORDER);
+        List<Candidate> candidates = new ArrayList<>(sorted.size());
+        PodInfo previous = null;
+        for (PodInfo pod : sorted) {
+            if (previous == null || POD_ORDER.compare(previous, pod) != 0) {
+                candidates.add(new Candidate(pod));
+            }
+            previous = pod;
         }
-        List<PodInfo> all = new ArrayList<>();
-        byNamespace.values().forEach(all::addAll);
-        return all;
+        return candidates;
     }
 
-    private static Map<String, ProfilingAssignmentSpec> assignments(Map<PodInfo, List<String>> selected,
-            Map<PodInfo, Result> endpoints, Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes) {
-        Map<String, List<AssignedTarget>> targetsByNode = new TreeMap<>();
-        selected.forEach((pod, configIds) -> targetsByNode
-                .computeIfAbsent(pod.nodeName(), n -> new ArrayList<>())
-                .add(AssignedTargets.of(pod, endpoints.get(pod).endpoint(), configIds, nodes.get(pod.nodeName()))));
+    private static Map<String, ProfilingAssignmentSpec> assignments(List<Candidate> ordered,
+            Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes) {
+        Map<String, List<AssignedTarget>> targetsByNode = new HashMap<>();
+        for (Candidate candidate : ordered) {
+            if (candidate.configIds.isEmpty()) {
+                continue;
+            }
+            PodInfo pod = candidate.pod;
+            targetsByNode.computeIfAbsent(pod.nodeName(), n -> new ArrayList<>())
+                    .add(AssignedTargets.of(pod, candidate.parsed().endpoint(), candidate.configIds,
+                            nodes.get(pod.nodeName())));
+        }
 
         Map<String, ProfilingAssignmentSpec> assignments = new LinkedHashMap<>();
-        targetsByNode.forEach((node, targets) -> {
+        targetsByNode.keySet().stream().sorted().forEach(node -> {
+            List<AssignedTarget> targets = targetsByNode.get(node);
             List<ProfilingConfig> used = targets.stream().flatMap(t -> t.getConfigs().stream()).distinct()
                     .map(configsById::get).sorted(CONFIG_ORDER).toList();
             ProfilingAssignmentSpec spec = new ProfilingAssignmentSpec();
