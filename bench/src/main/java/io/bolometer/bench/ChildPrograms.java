@@ -1,0 +1,75 @@
+package io.bolometer.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the benchmark programs that live in other modules' test sources by class name, each in a JVM of its own
+ * on that module's test classpath, with one argument: the JSON file to write its figures to.
+ */
+public final class ChildPrograms {
+    /** A program: its class, the module whose test classpath it needs, its heap limit. */
+    public record Program(String className, String module, String maxHeap) {
+    }
+
+    public static final List<Program> PROGRAMS = List.of(
+            new Program("io.bolometer.coordinator.bench.CoordinatorBench", "coordinator", "-Xmx2g"),
+            new Program("io.bolometer.agent.bench.ApiRequestsBench", "node-agent", "-Xmx512m"));
+
+    /** What happened to one program. */
+    public record Run(Program program, Path fragment, String outcome, double seconds) {
+        public boolean measured() {
+            return "ok".equals(outcome);
+        }
+    }
+
+    private ChildPrograms() {
+    }
+
+    /**
+     * Runs {@code program} if its module's classes hold it, with the classpath listed in
+     * {@code <module>/target/bench-classpath.txt} (written by {@code make bench}); a missing program or
+     * classpath is "not measured", not a failure.
+     */
+    public static Run run(Path repoRoot, Program program, Path workDir, Duration timeout) throws IOException,
+            InterruptedException {
+        Path module = repoRoot.resolve(program.module());
+        Path testClasses = module.resolve("target/test-classes");
+        Path classFile = testClasses.resolve(program.className().replace('.', '/') + ".class");
+        Path fragment = workDir.resolve(program.className().substring(program.className().lastIndexOf('.') + 1)
+                + ".json");
+        Files.deleteIfExists(fragment);
+        if (!Files.isRegularFile(classFile)) {
+            return new Run(program, fragment, "not measured: " + program.className() + " is not in "
+                    + testClasses, 0);
+        }
+        Path classpathFile = module.resolve("target/bench-classpath.txt");
+        if (!Files.isRegularFile(classpathFile)) {
+            return new Run(program, fragment, "not measured: no " + classpathFile + " (run through make bench)", 0);
+        }
+        String classpath = testClasses + ":" + module.resolve("target/classes") + ":"
+                + Files.readString(classpathFile).strip();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), program.maxHeap(), "-cp", classpath, program.className(), fragment.toString()));
+        Path log = workDir.resolve(program.module() + "-bench.log");
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            return new Run(program, fragment, "not measured: timed out after " + timeout.toSeconds() + " s (log "
+                    + log + ")", (System.nanoTime() - start) / 1e9);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (process.exitValue() != 0 || !Files.isRegularFile(fragment)) {
+            return new Run(program, fragment, "not measured: exited " + process.exitValue() + " (log " + log + ")",
+                    seconds);
+        }
+        return new Run(program, fragment, "ok", seconds);
+    }
+}
