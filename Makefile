@@ -110,3 +110,12 @@ demo: build ## Profile the sample app with the standalone agent into ./profiles 
 clean: ## Remove build output, demo profiles and spool
 	$(MVN) $(MVN_FLAGS) -q clean
 	rm -rf examples/sample-app/bin profiles spool .demo
+
+BENCH_ARGS ?=
+.PHONY: bench
+bench: go ## Measure agent and coordinator against the goals (~15 min on 2 cores): target/bench/results.json, docs/performance.md
+	$(MVN) $(MVN_FLAGS) -q -pl node-agent,coordinator,bench -am package -DskipTests \
+	  org.codehaus.mojo:exec-maven-plugin:3.6.4:exec -Dexec.executable=echo -Dexec.args=%classpath \
+	  -Dexec.outputFile=target/bench-classpath.txt -Dexec.classpathScope=test
+	java -cp "$$(cat bench/target/bench-classpath.txt)" -Dgo.binary="$$(bash scripts/ensure-go.sh)" \
+	  -Dbolometer.repo.root="$(CURDIR)" io.bolometer.bench.BenchMain --out=target/bench/results.json $(BENCH_ARGS)

@@ -104,6 +104,18 @@ public final class AgentProcess implements AutoCloseable {
                 + timeout + "; see its log in " + launch.workDir());
     }
 
+    /** Waits until a metric's sum reaches {@code value}. */
+    public void awaitMetricAtLeast(String name, double value, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!(metric(name) >= value)) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("agent " + name() + ": " + name + " did not reach " + value
+                        + " within " + timeout + " (now " + metric(name) + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
     /** Resident set size now, MiB, from /proc/<pid>/status. */
     public double rssMib() throws IOException {
         Matcher m = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));

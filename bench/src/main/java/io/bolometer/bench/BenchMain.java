@@ -118,6 +118,12 @@ public final class BenchMain {
             for (AgentProcess agent : agents) {
                 agent.awaitTargets(podCount, Duration.ofSeconds(120));
             }
+            // Start-up (first TLS handshake to the kubelet, class loading) is not steady state: let every agent
+            // finish two checks of every pod before anything is measured.
+            for (AgentProcess agent : agents) {
+                agent.awaitMetricAtLeast("profiling_threshold_checks_total", 2.0 * podCount,
+                        Duration.ofSeconds(3L * check + 60));
+            }
             AgentProcess primary = agents.get(0);
             String node = primary.launch().node();
             long steadyStart = System.nanoTime();

@@ -52,8 +52,7 @@ public final class ChildPrograms {
         if (!Files.isRegularFile(classpathFile)) {
             return new Run(program, fragment, "not measured: no " + classpathFile + " (run through make bench)", 0);
         }
-        String classpath = testClasses + ":" + module.resolve("target/classes") + ":"
-                + Files.readString(classpathFile).strip();
+        String classpath = Files.readString(classpathFile).strip(); // test-classes and classes come first
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), program.maxHeap(), "-cp", classpath, program.className(), fragment.toString()));
         Path log = workDir.resolve(program.module() + "-bench.log");

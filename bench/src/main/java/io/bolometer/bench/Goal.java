@@ -17,7 +17,7 @@ public record Goal(String key, String figure, String unit, double limit, boolean
             return "pass";
         }
         double off = limit == 0 ? measured : (atMost ? measured / limit : limit / measured);
-        return limit == 0 ? "MISS (" + Stats.round(measured, 3) + " over 0)" : "MISS (x" + Stats.round(off, 2) + ")";
+        return limit == 0 ? "MISS (" + Stats.round(measured, 3) + " over 0)" : "MISS (x" + format(Stats.round(off, 2)) + ")";
     }
 
     public String describeLimit() {
