@@ -114,8 +114,5 @@ clean: ## Remove build output, demo profiles and spool
 BENCH_ARGS ?=
 .PHONY: bench
 bench: go ## Measure agent and coordinator against the goals (~15 min on 2 cores): target/bench/results.json, docs/performance.md
-	$(MVN) $(MVN_FLAGS) -q -pl node-agent,coordinator,bench -am package -DskipTests \
-	  org.codehaus.mojo:exec-maven-plugin:3.6.4:exec -Dexec.executable=echo -Dexec.args=%classpath \
-	  -Dexec.outputFile=target/bench-classpath.txt -Dexec.classpathScope=test
-	java -cp "$$(cat bench/target/bench-classpath.txt)" -Dgo.binary="$$(bash scripts/ensure-go.sh)" \
-	  -Dbolometer.repo.root="$(CURDIR)" io.bolometer.bench.BenchMain --out=target/bench/results.json $(BENCH_ARGS)
+	$(MVN) $(MVN_FLAGS) -q -Pbench -pl bench -am package -DskipTests -Dgo.binary="$$(bash scripts/ensure-go.sh)" \
+	  -Dbench.args="--out=target/bench/results.json $(BENCH_ARGS)"

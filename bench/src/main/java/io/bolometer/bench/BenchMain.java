@@ -51,7 +51,14 @@ public final class BenchMain {
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> options = new HashMap<>();
+        List<String> words = new ArrayList<>();
         for (String arg : args) {
+            words.addAll(List.of(arg.trim().split("\\s+")));
+        }
+        for (String arg : words) {
+            if (arg.isEmpty()) {
+                continue;
+            }
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("options are --name=value, not " + arg);
             }

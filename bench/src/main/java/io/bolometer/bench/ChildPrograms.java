@@ -32,27 +32,20 @@ public final class ChildPrograms {
     }
 
     /**
-     * Runs {@code program} if its module's classes hold it, with the classpath listed in
-     * {@code <module>/target/bench-classpath.txt} (written by {@code make bench}); a missing program or
-     * classpath is "not measured", not a failure.
+     * Runs {@code program} in a child JVM on this JVM's class path (the bench module's test class path holds the
+     * coordinator's and the agent's test classes); a program that is not there is "not measured", not a failure.
      */
     public static Run run(Path repoRoot, Program program, Path workDir, Duration timeout) throws IOException,
             InterruptedException {
-        Path module = repoRoot.resolve(program.module());
-        Path testClasses = module.resolve("target/test-classes");
-        Path classFile = testClasses.resolve(program.className().replace('.', '/') + ".class");
         Path fragment = workDir.resolve(program.className().substring(program.className().lastIndexOf('.') + 1)
                 + ".json");
         Files.deleteIfExists(fragment);
-        if (!Files.isRegularFile(classFile)) {
-            return new Run(program, fragment, "not measured: " + program.className() + " is not in "
-                    + testClasses, 0);
+        if (ChildPrograms.class.getClassLoader().getResource(program.className().replace('.', '/') + ".class") == null) {
+            return new Run(program, fragment, "not measured: " + program.className()
+                    + " is not on the class path (its module's test classes)", 0);
         }
-        Path classpathFile = module.resolve("target/bench-classpath.txt");
-        if (!Files.isRegularFile(classpathFile)) {
-            return new Run(program, fragment, "not measured: no " + classpathFile + " (run through make bench)", 0);
-        }
-        String classpath = Files.readString(classpathFile).strip(); // test-classes and classes come first
+        String classpath = System.getProperty("java.class.path");
+        Path module = repoRoot.resolve(program.module());
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), program.maxHeap(), "-cp", classpath, program.className(), fragment.toString()));
         Path log = workDir.resolve(program.module() + "-bench.log");
