@@ -25,7 +25,7 @@ import java.util.stream.IntStream;
  * <p>Options ({@code --name=value}): {@code out}, {@code pods} (110), {@code steady-seconds} (600),
  * {@code check-seconds} (10), {@code crossings} (40, memory), {@code cpu-crossings} (20), {@code wave} (20),
  * {@code overhead-samples} (20), {@code throughput-seconds} (40), {@code variants} (image,jvm-defaults,image-xmx48m),
- * {@code programs} (true), {@code agent-jar}.
+ * {@code programs} (true), {@code program-timeout-seconds} (480), {@code agent-jar}.
  */
 public final class BenchMain {
     private static final String TOKEN = "bench-kubelet-token";
@@ -153,7 +153,8 @@ public final class BenchMain {
             if (programs) {
                 for (ChildPrograms.Program program : ChildPrograms.PROGRAMS) {
                     log("Running %s", program.className());
-                    ChildPrograms.Run run = ChildPrograms.run(root, program, workDir, Duration.ofMinutes(6));
+                    ChildPrograms.Run run = ChildPrograms.run(root, program, workDir,
+                            Duration.ofSeconds(Long.parseLong(o.getOrDefault("program-timeout-seconds", "480"))));
                     log("%s: %s (%.0f s)", program.className(), run.outcome(), run.seconds());
                     results.put("program_" + program.module().replace('-', '_') + "_seconds", run.seconds());
                     if (run.measured()) {
@@ -183,8 +184,13 @@ public final class BenchMain {
             // 5. Throughput at half a core.
             log("Throughput: rounds of %d requested captures for at least %.0f s", podCount, throughputSeconds);
             Throughput.Outcome tp = Throughput.measure(cluster, node, primary, fleet, proxy, throughputSeconds, 0);
-            boolean capped = !tp.capMethod().startsWith("none");
-            results.put("profiles_per_s_at_half_core", capped ? tp.wallRate() : tp.cpuDerivedRateAtHalfCore());
+            // The wall-clock rate measures the agent only when the cap binds (it used ≥ 90 % of its half core);
+            // otherwise the rest of the machine (s3mock, the Go pods, other load) was the limit, and the rate per
+            // agent CPU-second, scaled to half a core, is the agent's figure. Both are recorded.
+            double coresUsed = tp.agentCpuSeconds() / tp.wallSeconds();
+            boolean capBinds = !tp.capMethod().startsWith("none") && coresUsed >= 0.45;
+            results.put("profiles_per_s_at_half_core", capBinds ? tp.wallRate() : tp.cpuDerivedRateAtHalfCore());
+            results.put("throughput_agent_cores_used", coresUsed);
             results.put("throughput_wall_profiles_per_s", tp.wallRate());
             results.put("throughput_cpu_derived_profiles_per_s_at_half_core", tp.cpuDerivedRateAtHalfCore());
             results.put("throughput_profiles", tp.profiles());
