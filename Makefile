@@ -110,3 +110,9 @@ demo: build ## Profile the sample app with the standalone agent into ./profiles 
 clean: ## Remove build output, demo profiles and spool
 	$(MVN) $(MVN_FLAGS) -q clean
 	rm -rf examples/sample-app/bin profiles spool .demo
+
+BENCH_ARGS ?=
+.PHONY: bench
+bench: go ## Measure agent and coordinator against the goals (~15 min on 2 cores): target/bench/results.json, docs/performance.md
+	$(MVN) $(MVN_FLAGS) -q -Pbench -pl bench -am package -DskipTests -Dgo.binary="$$(bash scripts/ensure-go.sh)" \
+	  -Dbench.args="--out=target/bench/results.json $(BENCH_ARGS)"

@@ -1,0 +1,3 @@
+module github.com/bolometer/bench-pods
+
+go 1.19
