@@ -17,6 +17,9 @@ public final class AgentFlags {
             "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /** Marks an entry that is an environment variable of the agent process ({@code env:NAME=value}), not a flag. */
+    public static final String ENV = "env:";
+
     /** Named sets; the first one listed on the command line is the one whose figures are the headline. */
     public static final Map<String, List<String>> VARIANTS = variants();
 
@@ -30,6 +33,11 @@ public final class AgentFlags {
         variants.put("jvm-defaults", List.of(CONTAINER));
         // the image's flags with a smaller fixed heap and fewer compiler/GC threads: a candidate
         variants.put("image-xmx48m", concat(IMAGE, "-Xmx48m", "-XX:CICompilerCount=1", "-XX:+UseCompressedOops"));
+        // glibc keeps one malloc arena per thread up to 8 × cores; the CRT and Vert.x threads each dirty one
+        variants.put("image-arena2", concat(IMAGE, ENV + "MALLOC_ARENA_MAX=2"));
+        variants.put("lean", concat(IMAGE, ENV + "MALLOC_ARENA_MAX=2", "-Xmx40m", "-XX:MaxHeapFreeRatio=30",
+                "-XX:MinHeapFreeRatio=10", "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1", "-Xss256k",
+                "-Dio.netty.allocator.type=unpooled"));
         return variants;
     }
 

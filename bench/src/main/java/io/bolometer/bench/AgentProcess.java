@@ -48,13 +48,15 @@ public final class AgentProcess implements AutoCloseable {
         int healthPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(launch.jvmFlags());
+        launch.jvmFlags().stream().filter(flag -> !flag.startsWith(AgentFlags.ENV)).forEach(command::add);
         command.add("-jar");
         command.add(jar.toString());
         Path log = launch.workDir().resolve("agent-" + launch.name() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.remove("JAVA_TOOL_OPTIONS");
+        launch.jvmFlags().stream().filter(flag -> flag.startsWith(AgentFlags.ENV)).map(flag -> flag.substring(
+                AgentFlags.ENV.length()).split("=", 2)).forEach(pair -> env.put(pair[0], pair[1]));
         env.put("NODE_NAME", launch.node());
         env.put("KUBELET_URL", launch.kubeletUrl().toString());
         env.put("KUBELET_TOKEN_FILE", launch.kubeletToken().toString());
