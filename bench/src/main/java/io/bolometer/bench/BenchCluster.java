@@ -100,6 +100,20 @@ public final class BenchCluster implements AutoCloseable {
 
     /** Sets capture tokens on the node's targets in one write (null leaves a target's token as it is). */
     public void requestCaptures(String node, IntFunction<String> tokenOfPod) {
+        // The agent writes the status of the same object: a conflicting write is retried on a fresh read.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writeTokens(node, tokenOfPod);
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void writeTokens(String node, IntFunction<String> tokenOfPod) {
         client.resources(ProfilingAssignment.class).withName(node).edit(assignment -> {
             List<AssignedTarget> targets = assignment.getSpec().getTargets();
             for (int i = 0; i < targets.size(); i++) {

@@ -3,14 +3,10 @@ package io.bolometer.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.coordinator.testing.AuditLog;
+import io.bolometer.coordinator.testing.LeaderScenario;
 import io.bolometer.coordinator.testing.RealApiServer;
 import io.bolometer.coordinator.testing.Waits;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
-import io.bolometer.model.v1alpha1.ProfilingConfig;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -116,15 +112,6 @@ class CoordinatorLeaderFaultIT {
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     }
 
-    private static void runningPod(KubernetesClient admin, String name, String node, String ip) {
-        Pod pod = admin.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
-                .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true").endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("app").endContainer()
-                .endSpec().build()).create();
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
-        admin.pods().inNamespace("shop").resource(pod).updateStatus();
-    }
-
     private static boolean assigned(KubernetesClient admin, String node) {
         return admin.resources(ProfilingAssignment.class).withName(node).get() != null;
     }
@@ -142,25 +129,14 @@ class CoordinatorLeaderFaultIT {
     void followerTakesOverWithinTheLeaseAfterTheLeaderIsKilledAndTheirWritesNeverOverlap() throws Exception {
         KubernetesClient admin = API.client();
         API.installCrds();
-        for (String ns : List.of("shop", "bolometer-system")) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        }
-        admin.resources(ProfilingConfig.class).inNamespace("shop").resource(admin.getKubernetesSerialization().unmarshal("""
-                apiVersion: profiling.io/v1alpha1
-                kind: ProfilingConfig
-                metadata: {name: checkout, namespace: shop}
-                spec:
-                  selector: {labelSelector: {app: checkout}}
-                  s3Config: {bucket: profiles}
-                """, ProfilingConfig.class)).create();
-        runningPod(admin, "a", "node-a", "10.0.0.1");
+        LeaderScenario.seed(admin);
 
         Replica first = start("coordinator-a");
         Waits.await(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));
         Waits.await(Duration.ofSeconds(20), "node-a's assignment", () -> assigned(admin, "node-a"));
         Replica second = start("coordinator-b");
         Waits.await(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> ready(second));
-        runningPod(admin, "b", "node-b", "10.0.0.2");
+        LeaderScenario.runningPod(admin, "b", "node-b", "10.0.0.2");
         Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader", () -> assigned(admin, "node-b"));
         assertThat(holder(admin)).isEqualTo("coordinator-a");
         assertThat(writesBy("coordinator-b")).as("the follower writes nothing, not even the lease").isEmpty();
@@ -168,7 +144,7 @@ class CoordinatorLeaderFaultIT {
         first.process().destroyForcibly(); // SIGKILL: no shutdown hook, the lease is not released
         assertThat(first.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         Instant killed = Instant.now();
-        runningPod(admin, "c", "node-c", "10.0.0.3"); // needs a leader to be assigned
+        LeaderScenario.runningPod(admin, "c", "node-c", "10.0.0.3"); // needs a leader to be assigned
 
         Waits.await(Duration.ofSeconds(30), "coordinator-b to take the lease", () -> "coordinator-b".equals(holder(admin)));
         Duration takeover = Duration.between(killed, Instant.now());

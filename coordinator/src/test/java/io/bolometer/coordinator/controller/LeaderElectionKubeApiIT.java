@@ -6,14 +6,10 @@ import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.testing.AuditLog;
+import io.bolometer.coordinator.testing.LeaderScenario;
 import io.bolometer.coordinator.testing.RealApiServer;
 import io.bolometer.coordinator.testing.Waits;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
-import io.bolometer.model.v1alpha1.ProfilingConfig;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
@@ -37,15 +33,6 @@ class LeaderElectionKubeApiIT {
     }
 
 
-    private static void runningPod(KubernetesClient client, String name, String node, String ip) {
-        Pod pod = client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name)
-                .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true").endMetadata()
-                .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("app").endContainer()
-                .endSpec().build()).create();
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
-        client.pods().inNamespace("shop").resource(pod).updateStatus();
-    }
-
     private static List<AuditLog.Write> assignmentWritesBy(String name) {
         return API.auditLog().writesByUserAgent("bolometer-test/" + name).stream()
                 .filter(w -> w.resource().equals("profilingassignments") || w.resource().equals("profilingconfigs"))
@@ -56,18 +43,7 @@ class LeaderElectionKubeApiIT {
     void onlyTheLeaseHolderWritesAndTheOtherTakesOverWhenItStops() throws Exception {
         KubernetesClient admin = API.client();
         API.installCrds();
-        for (String ns : List.of("shop", "bolometer-system")) {
-            admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        }
-        admin.resources(ProfilingConfig.class).inNamespace("shop").resource(admin.getKubernetesSerialization().unmarshal("""
-                apiVersion: profiling.io/v1alpha1
-                kind: ProfilingConfig
-                metadata: {name: checkout, namespace: shop}
-                spec:
-                  selector: {labelSelector: {app: checkout}}
-                  s3Config: {bucket: profiles}
-                """, ProfilingConfig.class)).create();
-        runningPod(admin, "a", "node-a", "10.0.0.1");
+        LeaderScenario.seed(admin);
 
         Coordinator first = start("first");
         Waits.await(Duration.ofSeconds(20), "first to lead", first::leading);
@@ -76,7 +52,7 @@ class LeaderElectionKubeApiIT {
                 () -> admin.resources(ProfilingAssignment.class).withName("node-a").get() != null);
         Waits.await(Duration.ofSeconds(20), "second to sync", second::ready);
 
-        runningPod(admin, "b", "node-b", "10.0.0.2");
+        LeaderScenario.runningPod(admin, "b", "node-b", "10.0.0.2");
         Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-b").get() != null);
         assertThat(second.leading()).isFalse();

@@ -2,18 +2,17 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bolometer.agent.testing.Await;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.agent.testing.SpoolFixtures;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.bolometer.agent.upload.S3ProfileSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,22 +148,7 @@ class MultipartKillFaultIT {
 
     /** The object keys recorded beside the spooled bodies. */
     private Set<String> spooledKeys() {
-        Path spool = dir.resolve("spool");
-        if (!Files.isDirectory(spool)) {
-            return Set.of();
-        }
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> files = Files.list(spool)) {
-            Set<String> keys = new TreeSet<>();
-            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-                if (Files.exists(Path.of(record.toString().replace(".json", ".pprof")))) {
-                    keys.add(json.readTree(record.toFile()).path("objectKey").asText());
-                }
-            }
-            return keys;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SpoolFixtures.spooledKeys(dir.resolve("spool"));
     }
 
     private Path logOf(String name) {

@@ -2,7 +2,6 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.agent.testing.Await;
@@ -10,18 +9,18 @@ import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
+import io.bolometer.agent.testing.SpoolFixtures;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,22 +82,7 @@ class SpoolRecoveryIT {
 
     /** The object keys recorded beside the spooled bodies. */
     private Set<String> spooledKeys() {
-        Path spool = dir.resolve("spool");
-        if (!Files.isDirectory(spool)) {
-            return Set.of();
-        }
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> files = Files.list(spool)) {
-            Set<String> keys = new TreeSet<>();
-            for (Path record : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-                if (Files.exists(Path.of(record.toString().replace(".json", ".pprof")))) {
-                    keys.add(json.readTree(record.toFile()).path("objectKey").asText());
-                }
-            }
-            return keys;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SpoolFixtures.spooledKeys(dir.resolve("spool"));
     }
 
     @Test
@@ -150,18 +134,32 @@ class SpoolRecoveryIT {
             second.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(bucketKeys()).isEqualTo(leftBehind);
+        for (String name : List.of("first", "second")) {
+            String output = Files.readString(logOf(name));
+            assertThat(output).as("the packaged agent's output").contains("Profiling")
+                    .doesNotContain(SECRET_KEY).doesNotContain(SESSION_TOKEN);
+        }
         assertThat(leftBehind).allMatch(k -> k.matches("profiles/\\d{4}-\\d{2}-\\d{2}/sample-app/\\d{14}-sample-app-7d9f8-x2x-(heap|goroutine)(-\\d+)?\\.pprof"));
+    }
+
+    private static final String SECRET_KEY = "spool-recovery-secret-Zq8xT4";
+    private static final String SESSION_TOKEN = "spool-recovery-session-Pw3rK9";
+
+    private static Path logOf(String name) {
+        return GoToolchain.repoRoot().resolve("node-agent/target/spool-recovery-" + name + ".log");
     }
 
     private Process startAgentProcess(Path config, String name) throws IOException {
         Path jar = GoToolchain.repoRoot().resolve("node-agent/target/bolometer-node-agent.jar");
         assertThat(jar).as("the packaged agent (mvn package runs before failsafe)").exists();
-        Path log = GoToolchain.repoRoot().resolve("node-agent/target/spool-recovery-" + name + ".log");
+        Path log = logOf(name);
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-jar", jar.toString(), "--standalone", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("AWS_ACCESS_KEY_ID", "test-access-key");
-        builder.environment().put("AWS_SECRET_ACCESS_KEY", "test-secret-key");
+        // Distinctive values, so the test can tell they never reach the process's output.
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        builder.environment().put("AWS_SESSION_TOKEN", SESSION_TOKEN);
         builder.environment().put("AWS_REGION", "us-east-1");
         builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         return builder.start();

@@ -47,4 +47,23 @@ public final class SpoolFixtures {
     public static String bodyOf(String key) {
         return "body of " + key;
     }
+
+    /** The object keys recorded beside the bodies in a spool directory on disk (read as a user would). */
+    public static java.util.Set<String> spooledKeys(java.nio.file.Path spool) {
+        if (!Files.isDirectory(spool)) {
+            return java.util.Set.of();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(spool)) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            for (java.nio.file.Path record : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                if (Files.exists(java.nio.file.Path.of(record.toString().replace(".json", ".pprof")))) {
+                    keys.add(json.readTree(record.toFile()).path("objectKey").asText());
+                }
+            }
+            return keys;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
