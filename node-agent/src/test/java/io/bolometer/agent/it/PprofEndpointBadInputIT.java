@@ -160,6 +160,7 @@ class PprofEndpointBadInputIT {
     }
 
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private Level collectorLevel;
     private Path dir;
     private AgentRuntime agent;
 
@@ -212,6 +213,9 @@ class PprofEndpointBadInputIT {
     @BeforeEach
     void startAgent() throws IOException {
         logs.start();
+        // Explicit: an earlier IT in the same JVM may have started s3mock, whose Spring Boot resets logback levels.
+        collectorLevel = collectorLogger().getLevel();
+        collectorLogger().setLevel(Level.INFO);
         collectorLogger().addAppender(logs);
         dir = Files.createTempDirectory("bad-endpoint");
         DirectoryProfileSink sink = new DirectoryProfileSink(dir.resolve("store"));
@@ -225,6 +229,7 @@ class PprofEndpointBadInputIT {
     void stopAgent() {
         agent.close();
         collectorLogger().detachAppender(logs);
+        collectorLogger().setLevel(collectorLevel);
     }
 
     private static Logger collectorLogger() {
