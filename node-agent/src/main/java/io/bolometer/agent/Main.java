@@ -68,7 +68,13 @@ public final class Main {
         try {
             agent = ClusterAgent.start(vertx, settings, Clock.systemUTC());
         } catch (Exception e) {
-            LOG.error("Cannot start in cluster mode: {}", e.toString());
+            // the root cause names what is wrong (kubeconfig, TLS, a missing class); fabric8's own message often doesn't
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.error("Cannot start in cluster mode: {}{}", e, root == e ? "" : " (cause: " + root + ")");
+            LOG.debug("Start-up failure", e);
             vertx.close();
             return 1;
         }
