@@ -15,13 +15,19 @@ public final class AgentFlags {
 
     /** The flags and environment of {@code node-agent/Dockerfile}'s ENTRYPOINT, the shipped choice. */
     public static final List<String> IMAGE = List.of(CONTAINER, "env:MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC",
+            "-Xmx96m", "-Xmn4m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
+            "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
+            "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000", "-Xss512k",
+            "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-Dio.netty.jfr.enabled=false",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /**
+     * The image's flags of the run before (2026-11-25, shipped until 2026-12-06), kept to show before/after in one
+     * run: no fixed young generation, default compile thresholds, Netty's JFR events on.
+     */
+    public static final List<String> IMAGE_BEFORE = List.of(CONTAINER, "env:MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC",
             "-Xmx96m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-XX:+ExitOnOutOfMemoryError");
-
-    /** The image's flags before tuning with {@code make bench} (kept to show before/after in one run). */
-    public static final List<String> IMAGE_BEFORE = List.of(CONTAINER, "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50",
-            "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m",
-            "-XX:+ExitOnOutOfMemoryError");
 
     /** Marks an entry that is an environment variable of the agent process ({@code env:NAME=value}), not a flag. */
     public static final String ENV = "env:";
