@@ -97,7 +97,7 @@ class ChartSecurityTest {
 
         assertThat(Yaml.str(role, "metadata.namespace")).isEqualTo("bolometer-system");
         assertThat(Yaml.list(role, "rules")).containsExactly(
-                rule("coordination.k8s.io", "leases", "get", "create", "update"));
+                rule("coordination.k8s.io", "leases", "get", "create", "patch"));
         assertThat(defaults.ofKind("Role")).hasSize(1);
     }
 
