@@ -2,12 +2,7 @@ package io.bolometer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.cluster.ClusterAgent;
-import io.bolometer.agent.cluster.ClusterSettings;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.FakeKubelet;
 import io.bolometer.agent.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.SummaryJson;
@@ -25,7 +20,6 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +41,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class ClusterEndToEndIT {
     @RegisterExtension
     static final RealApiServer API = new RealApiServer();
-    private static final String TOKEN = "e2e-kubelet-token";
     private static final String NS = "shop";
     private static final String BUCKET = "e2e-profiles";
 
@@ -57,9 +50,8 @@ class ClusterEndToEndIT {
     private static KubernetesClient client;
     private static S3TestServer s3;
     private static final Map<String, SampleApp> apps = new ConcurrentHashMap<>();
-    private static final Map<String, FakeKubelet> kubelets = new ConcurrentHashMap<>();
     private static final Map<String, Long> cpuMillicores = new ConcurrentHashMap<>();
-    private static final List<ClusterAgent> agents = new ArrayList<>();
+    private static final List<E2eAgent> agents = new ArrayList<>();
     private static final List<AutoCloseable> closeables = new ArrayList<>();
     private static final long START_NANOS = System.nanoTime();
 
@@ -91,7 +83,7 @@ class ClusterEndToEndIT {
 
     @AfterAll
     static void stopCluster() {
-        agents.forEach(ClusterAgent::close);
+        agents.forEach(E2eAgent::close);
         for (AutoCloseable c : closeables) {
             try {
                 c.close();
@@ -100,7 +92,6 @@ class ClusterEndToEndIT {
             }
         }
         apps.values().forEach(SampleApp::close);
-        kubelets.values().forEach(FakeKubelet::close);
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
         }
@@ -118,25 +109,13 @@ class ClusterEndToEndIT {
                 .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("sample-app:dev")
                 .withNewResources().addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi"))
                 .endResources().endContainer().endSpec().build();
-        Pod created = client.pods().inNamespace(NS).resource(pod).create();
-        // What a kubelet would do: report the pod running with its IP, through the status subresource.
-        created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
-                .withHostIP("127.0.0.1").build());
-        client.pods().inNamespace(NS).resource(created).updateStatus();
+        E2eAgent.createRunning(client, pod, ip);
     }
 
     private static void startAgent(String node) throws IOException {
-        FakeKubelet kubelet = FakeKubelet.start(vertx, TOKEN).serve(() -> summary(node));
-        kubelets.put(node, kubelet);
-        Path tokenFile = Files.writeString(dir.resolve(node + "-token"), TOKEN);
-        KubeletSettings kubeletSettings = new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false,
-                Duration.ofSeconds(5));
-        ClusterSettings settings = new ClusterSettings(node, "127.0.0.1", kubeletSettings, dir.resolve(node + "-spool"),
-                64L << 20, "127.0.0.1", 0, 0, Duration.ofSeconds(1));
         SinkRegistry sinks = new SinkRegistry();
         closeables.add(sinks);
-        agents.add(ClusterAgent.start(vertx, settings, client,
-                new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), sinks, Clock.systemUTC()));
+        agents.add(E2eAgent.start(vertx, dir, node, client, () -> summary(node), sinks));
     }
 
     /** Each pod on the node, CPU counters advancing at the rate the test sets. */

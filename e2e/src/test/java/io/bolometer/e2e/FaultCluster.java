@@ -3,12 +3,8 @@ package io.bolometer.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.cluster.ClusterAgent;
-import io.bolometer.agent.cluster.ClusterSettings;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.FakeKubelet;
 import io.bolometer.agent.testing.InMemoryProfileSink;
 import io.bolometer.agent.testing.SummaryJson;
 import io.bolometer.agent.testing.ToggleableProxy;
@@ -20,17 +16,13 @@ import io.bolometer.model.v1alpha1.AssignedTarget;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +40,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FaultCluster implements AutoCloseable {
     static final String NS = "shop";
     static final String COORDINATOR_AGENT = "bolometer-coordinator/fault";
-    private static final String TOKEN = "fault-kubelet-token";
 
     /** Before the fault: the config with a 300 s cooldown; a1, a2 on node-a, b1 on node-b, c1 on node-c. */
     static final Map<String, String> SETTLED = Map.of("node-a", "cooldown=[300] pods=[a1, a2]",
@@ -110,19 +101,11 @@ final class FaultCluster implements AutoCloseable {
     }
 
     private void startAgent(Path dir, String node) throws IOException {
-        FakeKubelet kubelet = FakeKubelet.start(vertx, TOKEN)
-                .serve(() -> SummaryJson.node(node).at(Instant.now()).build());
-        closeables.add(kubelet);
-        Path tokenFile = Files.writeString(dir.resolve(node + "-token"), TOKEN);
-        KubeletSettings kubeletSettings = new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false,
-                Duration.ofSeconds(5));
-        ClusterSettings settings = new ClusterSettings(node, "127.0.0.1", kubeletSettings, dir.resolve(node + "-spool"),
-                64L << 20, "127.0.0.1", 0, 0, Duration.ofSeconds(1));
         InMemoryProfileSink sink = new InMemoryProfileSink();
-        ClusterAgent agent = ClusterAgent.start(vertx, settings, viaProxy("bolometer-agent/" + node),
-                new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), store -> sink, Clock.systemUTC());
-        agents.put(node, agent);
-        closeables.add(0, agent::close);
+        E2eAgent agent = E2eAgent.start(vertx, dir, node, viaProxy("bolometer-agent/" + node),
+                () -> SummaryJson.node(node).at(Instant.now()).build(), store -> sink);
+        agents.put(node, agent.agent());
+        closeables.add(0, agent);
     }
 
     private void watchHistory() {
@@ -245,12 +228,10 @@ final class FaultCluster implements AutoCloseable {
 
     /** A Running pod of app {@code checkout} with {@code ip}, opted in, on {@code node}, as a kubelet reports it. */
     void runningPod(String name, String node, String ip) {
-        Pod created = admin.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name)
+        E2eAgent.createRunning(admin, new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
                 .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true").endMetadata()
                 .withNewSpec().withNodeName(node).addNewContainer().withName("app").withImage("app").endContainer()
-                .endSpec().build()).create();
-        created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).withHostIP("127.0.0.1").build());
-        admin.pods().inNamespace(NS).resource(created).updateStatus();
+                .endSpec().build(), ip);
     }
 
     void deletePod(String name) {

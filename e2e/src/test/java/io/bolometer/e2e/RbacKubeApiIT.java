@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
-import io.bolometer.agent.cluster.ClusterAgent;
-import io.bolometer.agent.cluster.ClusterSettings;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.FakeKubelet;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.SummaryJson;
 import io.bolometer.agent.upload.SinkRegistry;
@@ -22,9 +17,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
@@ -35,9 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +55,6 @@ class RbacKubeApiIT {
     private static final String AGENT_SA = "bolometer-agent";
     private static final String COORDINATOR_SA = "bolometer-coordinator";
     private static final String NS = "shop";
-    private static final String KUBELET_TOKEN = "rbac-kubelet-token";
 
     @TempDir
     static Path dir;
@@ -79,10 +69,7 @@ class RbacKubeApiIT {
         new Helm(GoToolchain.repoRoot().resolve("helm/bolometer")).install().withName("bolometer")
                 .withNamespace(RELEASE_NS).createNamespace().withKubeConfigContents(API.kubeConfigYaml()).call();
         admin = API.client();
-        for (String crd : RealApiServer.crdNames()) {
-            admin.apiextensions().v1().customResourceDefinitions().withName(crd)
-                    .waitUntilCondition(RealApiServer::established, 30, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        RealApiServer.crdNames().forEach(API::awaitEstablished);
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         admin.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a").endMetadata()
                 .withNewStatus().addToAllocatable("cpu", new Quantity("4")).addToAllocatable("memory", new Quantity("16Gi"))
@@ -93,18 +80,10 @@ class RbacKubeApiIT {
         agentClient = clientAs(AGENT_SA);
         coordinatorClient = clientAs(COORDINATOR_SA);
         vertx = Vertx.vertx();
-        FakeKubelet kubelet = FakeKubelet.start(vertx, KUBELET_TOKEN)
-                .serve(() -> SummaryJson.node("node-a").at(Instant.now()).build());
-        closeables.add(kubelet::close);
-        Path tokenFile = Files.writeString(dir.resolve("kubelet-token"), KUBELET_TOKEN);
-        KubeletSettings kubeletSettings = new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false,
-                Duration.ofSeconds(5));
         SinkRegistry sinks = new SinkRegistry();
         closeables.add(sinks);
-        ClusterAgent agent = ClusterAgent.start(vertx, new ClusterSettings("node-a", "127.0.0.1", kubeletSettings,
-                        dir.resolve("spool"), 16L << 20, "127.0.0.1", 0, 0, Duration.ofSeconds(1)), agentClient,
-                new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), sinks, Clock.systemUTC());
-        closeables.add(agent::close);
+        closeables.add(E2eAgent.start(vertx, dir, "node-a", agentClient,
+                () -> SummaryJson.node("node-a").at(Instant.now()).build(), sinks));
         closeables.add(E2eCoordinator.start(coordinatorClient, List.of("http://127.0.0.1:9")));
     }
 
@@ -140,13 +119,11 @@ class RbacKubeApiIT {
     }
 
     private static void createRunningPod(String name, String port, String ip) {
-        Pod pod = admin.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name)
-                .withNamespace(NS).addToLabels("app", "checkout")
+        E2eAgent.createRunning(admin, new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .addToLabels("app", "checkout")
                 .addToAnnotations("profiling.io/enabled", "true").addToAnnotations("profiling.io/port", port)
                 .endMetadata().withNewSpec().withNodeName("node-a").addNewContainer().withName("app")
-                .withImage("sample-app:dev").endContainer().endSpec().build()).create();
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).withHostIP("127.0.0.1").build());
-        admin.pods().inNamespace(NS).resource(pod).updateStatus();
+                .withImage("sample-app:dev").endContainer().endSpec().build(), ip);
     }
 
     private static void applyConfig(String name, String extraSpec) {

@@ -216,14 +216,20 @@ public final class RealApiServer implements ExecutionCondition, BeforeAllCallbac
                 }
                 CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
                 client.resource(crd).serverSideApply();
-                installed.add(client.apiextensions().v1().customResourceDefinitions()
-                        .withName(crd.getMetadata().getName())
-                        .waitUntilCondition(RealApiServer::established, 30, TimeUnit.SECONDS));
+                installed.add(awaitEstablished(crd.getMetadata().getName()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return installed;
+    }
+
+    /** Waits (bounded) until the server serves the named CRD, however it was created (e.g. by {@code helm install}). */
+    public CustomResourceDefinition awaitEstablished(String crdName) {
+        try (KubernetesClient client = client()) {
+            return client.apiextensions().v1().customResourceDefinitions().withName(crdName)
+                    .waitUntilCondition(RealApiServer::established, 30, TimeUnit.SECONDS);
+        }
     }
 
     public static boolean established(CustomResourceDefinition crd) {
