@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# build-images.sh - the three images without a registry, a base image or a Docker daemon (buildah, FROM scratch):
+#   bolometer/node-agent:dev   jlinked JRE (modules from jdeps) + the shared libraries it and its native libraries
+#   bolometer/coordinator:dev  load (ldd) + CA certificates + the jar; user 65532; the JVM flags and environment
+#                              of the module's Dockerfile (read from it: one source of truth)
+#   bolometer/sample-app:dev   the static Go sample app; user 65532
+# written as docker-archive files target/images/{node-agent,coordinator,sample-app}.tar, ready for
+# `ctr images import` (scripts/real-node.sh) or `docker load` / `skopeo copy docker-archive:… docker://…`.
+#
+# Usage: scripts/build-images.sh [node-agent|coordinator|sample-app ...]   (default: all three)
+# Needs: the jars and examples/sample-app/bin/sample-app (make build), buildah, JDK 17 (jlink, jdeps), python3.
+# Env: IMAGE_TAG (default dev), IMAGE_PREFIX (default bolometer/), JAVA_HOME (default: the one javac belongs to).
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/target/images
+WORK=$ROOT/target/images/work
+TAG=${IMAGE_TAG:-dev}
+PREFIX=${IMAGE_PREFIX:-bolometer/}
+log() { printf 'build-images: %s\n' "$*" >&2; }
+die() { printf 'build-images: ERROR: %s\n' "$*" >&2; exit 1; }
+
+command -v buildah >/dev/null 2>&1 || die "buildah not found: apt-get install -y buildah (Debian), or use make docker-build where Docker runs"
+: "${JAVA_HOME:=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+[ -x "$JAVA_HOME/bin/jlink" ] && [ -x "$JAVA_HOME/bin/jdeps" ] || die "no jlink/jdeps under JAVA_HOME=$JAVA_HOME (a full JDK 17 is needed)"
+JAVA_FEATURE=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+[ "$JAVA_FEATURE" = 17 ] || die "JAVA_HOME=$JAVA_HOME is Java $JAVA_FEATURE; the images ship Java 17 as the Dockerfiles do"
+
+# buildah keeps its own storage under target/ (no system-wide state); vfs works inside containers and VMs alike
+BUILDAH=(buildah --root "$WORK/storage" --runroot "$WORK/run" --storage-driver "${BUILDAH_DRIVER:-vfs}")
+mkdir -p "$OUT" "$WORK"
+
+# The ENTRYPOINT (JSON array) and ENV lines of a Dockerfile, joined across continuation lines.
+dockerfile_entrypoint() {
+  python3 - "$1" <<'PY'
+import json, re, sys
+text = re.sub(r"\\\n\s*", " ", open(sys.argv[1]).read())
+lines = [l for l in text.splitlines() if l.startswith("ENTRYPOINT ")]
+if len(lines) != 1:
+    sys.exit(f"{sys.argv[1]}: expected one ENTRYPOINT, found {len(lines)}")
+print(json.dumps(json.loads(lines[0][len("ENTRYPOINT "):])))
+PY
+}
+dockerfile_env() {
+  sed -n 's/^ENV \([A-Za-z_][A-Za-z0-9_]*\)=\(.*\)$/\1=\2/p' "$1"
+}
+
+# Copies every shared library that the given ELF files load (ldd, recursively resolved by ldd itself) into
+# $rootfs at the same path, plus the dynamic loader.
+copy_shared_libraries() {
+  local rootfs=$1; shift
+  local lib
+  for lib in $(for f in "$@"; do ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/lib/{print $1}'; done | sort -u); do
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp -L "$lib" "$rootfs$lib"
+  done
+}
+
+# A minimal root file system every image shares: /etc/passwd and /etc/group naming 65532, /tmp.
+base_rootfs() {
+  local rootfs=$1
+  rm -rf "$rootfs"; mkdir -p "$rootfs/etc" "$rootfs/tmp" "$rootfs/home/nonroot"
+  chmod 1777 "$rootfs/tmp"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$rootfs/etc/passwd"
+  printf 'root:x:0:\nnonroot:x:65532:\n' >"$rootfs/etc/group"
+  chown 65532:65532 "$rootfs/home/nonroot"
+}
+
+# commit_image NAME ROOTFS ENTRYPOINT_JSON [CMD_JSON] [ENV...] -> $OUT/NAME.tar tagged ${PREFIX}NAME:$TAG
+commit_image() {
+  local name=$1 rootfs=$2 entrypoint=$3 cmd=${4:-} ref="${PREFIX}$1:$TAG" c e
+  shift 4 || shift $#
+  c=$("${BUILDAH[@]}" from --quiet scratch)
+  "${BUILDAH[@]}" copy --quiet "$c" "$rootfs/" / >/dev/null
+  "${BUILDAH[@]}" config --user 65532:65532 --workingdir / --entrypoint "$entrypoint" \
+    --label org.opencontainers.image.source=https://github.com/bolometer/bolometer \
+    --label org.opencontainers.image.title="bolometer-$name" "$c"
+  [ -n "$cmd" ] && "${BUILDAH[@]}" config --cmd "$cmd" "$c"
+  for e in "$@"; do "${BUILDAH[@]}" config --env "$e" "$c"; done
+  "${BUILDAH[@]}" config --port 8080 --port 8081 "$c"
+  "${BUILDAH[@]}" commit --quiet --rm "$c" "$ref" >/dev/null
+  rm -f "$OUT/$name.tar"
+  "${BUILDAH[@]}" push --quiet "$ref" "docker-archive:$OUT/$name.tar:$ref" >/dev/null
+  log "$ref -> target/images/$name.tar ($(du -h "$OUT/$name.tar" | cut -f1))"
+}
+
+java_image() { # name module jar
+  local name=$1 module=$2 jar=$3 rootfs="$WORK/$1/rootfs" jre modules entrypoint dockerfile="$ROOT/$2/Dockerfile"
+  [ -f "$ROOT/$jar" ] || die "$jar missing: run make build first"
+  base_rootfs "$rootfs"
+  # The modules the jar needs, from jdeps, plus what reflection and service loading reach that jdeps can't see:
+  # jdk.crypto.ec (TLS to the API server and S3), jdk.unsupported (Netty, Jackson), java.naming (fabric8's
+  # DNS look-ups), jdk.management (JMX-free OS metrics of Micrometer), jdk.zipfs (jar file systems).
+  modules=$("$JAVA_HOME/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps -q "$ROOT/$jar" 2>/dev/null)
+  [ -n "$modules" ] || die "jdeps printed no modules for $jar"
+  modules="$modules,jdk.crypto.ec,jdk.unsupported,java.naming,jdk.management,jdk.zipfs"
+  jre="$rootfs/opt/java"
+  "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+    --compress=2 --output "$jre"
+  # java.desktop comes with the modules (Jackson reads java.beans annotations), its native AWT, sound and image
+  # libraries are never loaded by a headless server, and they would bring X11 and font libraries along
+  find "$jre/lib" \( -name 'libawt*' -o -name 'libsplashscreen.so' -o -name 'libfontmanager.so' -o -name 'libjsound.so' \
+    -o -name 'libjavajpeg.so' -o -name 'liblcms.so' -o -name 'libmlib_image.so' -o -name 'libjawt.so' \) -delete
+  # Debian's JDK links the trust store to /etc/ssl/certs/java/cacerts: copy the file itself
+  rm -f "$jre/lib/security/cacerts"; cp -L "$JAVA_HOME/lib/security/cacerts" "$jre/lib/security/cacerts"
+  # the CA bundle for native TLS (the AWS CRT reads the system bundle)
+  if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    mkdir -p "$rootfs/etc/ssl/certs"; cp -L /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
+  fi
+  mkdir -p "$rootfs/opt/bolometer"; cp "$ROOT/$jar" "$rootfs/opt/bolometer/"
+  # Native libraries the jar unpacks at run time (the AWS CRT's JNI library) need the same C libraries.
+  local natives="$WORK/$name/natives"; rm -rf "$natives"; mkdir -p "$natives"
+  (cd "$natives" && unzip -q -o "$ROOT/$jar" '*linux/x86_64/glibc/*.so' '*linux/x86_64/*.so' 'META-INF/native/*linux*x86_64*.so' 2>/dev/null || true)
+  copy_shared_libraries "$rootfs" $(find "$jre" "$natives" -name '*.so' -o -path '*/bin/java' | sort)
+  # the name service switch for getpwuid/host look-ups (files only: no DNS plugin needed for IPs)
+  for lib in libnss_files.so.2 libresolv.so.2; do
+    [ -f "/lib/x86_64-linux-gnu/$lib" ] && { mkdir -p "$rootfs/lib/x86_64-linux-gnu"; cp -L "/lib/x86_64-linux-gnu/$lib" "$rootfs/lib/x86_64-linux-gnu/"; }
+  done
+  printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+  printf '127.0.0.1 localhost\n' >"$rootfs/etc/hosts"
+  entrypoint=$(dockerfile_entrypoint "$dockerfile")
+  local envs=(); while IFS= read -r e; do [ -n "$e" ] && envs+=("$e"); done < <(dockerfile_env "$dockerfile")
+  # eclipse-temurin puts java on PATH; so does this image
+  commit_image "$name" "$rootfs" "$entrypoint" "" "PATH=/opt/java/bin:/usr/bin:/bin" "JAVA_HOME=/opt/java" "${envs[@]}"
+}
+
+sample_app_image() {
+  local rootfs="$WORK/sample-app/rootfs" bin="$ROOT/examples/sample-app/bin/sample-app"
+  [ -x "$bin" ] || die "examples/sample-app/bin/sample-app missing: run make sample-app first"
+  file -b "$bin" 2>/dev/null | grep -q 'statically linked' || ldd "$bin" 2>&1 | grep -q 'not a dynamic' \
+    || die "$bin is not static (build it with CGO_ENABLED=0)"
+  base_rootfs "$rootfs"
+  cp "$bin" "$rootfs/sample-app"
+  commit_image sample-app "$rootfs" '["/sample-app"]' '["-addr", ":6060"]'
+}
+
+WANT=("$@"); [ ${#WANT[@]} -gt 0 ] || WANT=(node-agent coordinator sample-app)
+for w in "${WANT[@]}"; do
+  start=$(date +%s)
+  case "$w" in
+    node-agent) java_image node-agent node-agent node-agent/target/bolometer-node-agent.jar ;;
+    coordinator) java_image coordinator coordinator coordinator/target/bolometer-coordinator.jar ;;
+    sample-app) sample_app_image ;;
+    *) die "unknown image '$w' (node-agent, coordinator, sample-app)" ;;
+  esac
+  log "$w built in $(( $(date +%s) - start )) s"
+done
