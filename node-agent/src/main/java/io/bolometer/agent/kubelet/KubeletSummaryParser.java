@@ -113,8 +113,8 @@ public final class KubeletSummaryParser {
     private static PodUsage podUsage(JsonNode pod, Instant readAt) {
         JsonNode cpu = pod.path("cpu");
         JsonNode memory = pod.path("memory");
-        long cpuNanos = counter(cpu.path("usageCoreNanoSeconds"));
-        long workingSet = bytes(memory.path("workingSetBytes"));
+        long cpuNanos = measured(counter(cpu.path("usageCoreNanoSeconds")));
+        long workingSet = measured(bytes(memory.path("workingSetBytes")));
         Optional<Instant> time = time(cpu.path("time")).or(() -> time(memory.path("time")));
         // Pod-level stats come from the pod cgroup; without them the running containers add up to nearly the same.
         if (cpuNanos < 0) {
@@ -137,7 +137,7 @@ public final class KubeletSummaryParser {
         }
         long sum = 0;
         for (JsonNode container : containers) {
-            long value = number(container.path(group).path(field), max);
+            long value = measured(number(container.path(group).path(field), max));
             if (value < 0) {
                 return -1;
             }
@@ -161,6 +161,15 @@ public final class KubeletSummaryParser {
             }
         }
         return Optional.ofNullable(latest);
+    }
+
+    /**
+     * A real kubelet reports a young pod's {@code usageCoreNanoSeconds} and {@code workingSetBytes} as {@code 0}, not
+     * absent, until its first housekeeping (about 20 s after start, recorded in fixtures/kubelet-summary-real-node*):
+     * a running process never has used no CPU time or no memory, so 0 reads as unknown, not as a value.
+     */
+    private static long measured(long value) {
+        return value == 0 ? -1 : value;
     }
 
     private static long counter(JsonNode value) {

@@ -18,6 +18,7 @@ public final class ThresholdTrigger {
     private final int memoryThresholdPercent;
     private final Duration cooldown;
     private PodUsage previous;
+    private double previousCpuPercent = Double.NaN;
     private Instant cooldownUntil = Instant.MIN;
 
     public ThresholdTrigger(int cpuThresholdPercent, int memoryThresholdPercent, Duration cooldown) {
@@ -28,9 +29,16 @@ public final class ThresholdTrigger {
 
     /** Checks a reading taken at {@code now} (the decision time, from the agent's clock). */
     public Evaluation evaluate(PodUsage usage, ResourceLimits limits, Instant now) {
-        double cpuPercent = cpuPercent(previous, usage, limits);
-        if (usage.cpuUsageCoreNanoSeconds() >= 0) {
-            previous = usage;
+        double cpuPercent;
+        if (sameReading(previous, usage)) {
+            // polled again inside one kubelet housekeeping interval: the same sample, so the same rate
+            cpuPercent = previousCpuPercent;
+        } else {
+            cpuPercent = cpuPercent(previous, usage, limits);
+            if (usage.cpuUsageCoreNanoSeconds() >= 0) {
+                previous = usage;
+                previousCpuPercent = cpuPercent;
+            }
         }
         double memoryPercent = memoryPercent(usage, limits);
         boolean cpuViolated = !Double.isNaN(cpuPercent) && cpuPercent >= cpuThresholdPercent;
@@ -44,6 +52,12 @@ public final class ThresholdTrigger {
             decision = Evaluation.Decision.CAPTURE;
         }
         return new Evaluation(cpuPercent, memoryPercent, cpuViolated, memoryViolated, decision);
+    }
+
+    /** The kubelet answers with the same sample (same time, same counter) until its next housekeeping. */
+    private static boolean sameReading(PodUsage earlier, PodUsage later) {
+        return earlier != null && later.cpuUsageCoreNanoSeconds() >= 0 && earlier.time().equals(later.time())
+                && earlier.cpuUsageCoreNanoSeconds() == later.cpuUsageCoreNanoSeconds();
     }
 
     /** Starts the cooldown: call when a threshold capture actually starts (not when it was skipped). */

@@ -80,6 +80,37 @@ class KubeletSummaryParserTest {
     }
 
     @Test
+    void readsZeroCountersOfAYoungPodAsNotMeasuredYet() {
+        Instant at = Instant.parse("2024-01-15T12:00:00Z");
+        String json = SummaryJson.node("n1").withPod("shop", "young", "uid-1", 0L, 0L, at)
+                .add(SummaryJson.pod("shop", "young-containers", "uid-2", 0L, 0L, at).containersOnly()).build();
+
+        KubeletSummary summary = parser.parse(json, READ_AT);
+
+        assertThat(summary.usage().pods().get(new PodRef("shop", "young"))).isEqualTo(new PodUsage(at, -1, -1));
+        assertThat(summary.usage().pods().get(new PodRef("shop", "young-containers"))).isEqualTo(new PodUsage(at, -1, -1));
+    }
+
+    @Test
+    void fallsBackToTheContainersWhileARealKubeletReportsAYoungPodAsZero() throws Exception {
+        KubeletSummary summary = parser.parse(fixture("summary-real-node-young-pods.json"), READ_AT);
+
+        assertThat(summary.nodeName()).isEqualTo("vm");
+        assertThat(summary.usage().pods().get(new PodRef("default", "sample-app-d47f6d8b6-p8mm6"))).isEqualTo(
+                new PodUsage(Instant.parse("2026-12-06T12:51:16Z"), 29_094_903L, 1_527_808L));
+    }
+
+    @Test
+    void givesTheSameSampleForTwoPollsInsideOneHousekeepingInterval() throws Exception {
+        PodRef pod = new PodRef("default", "sample-app-d47f6d8b6-kst5p");
+        PodUsage first = parser.parse(fixture("summary-real-node-poll-1.json"), READ_AT).usage().pods().get(pod);
+        PodUsage second = parser.parse(fixture("summary-real-node-poll-2.json"), READ_AT.plusSeconds(1)).usage().pods().get(pod);
+
+        assertThat(first).isEqualTo(new PodUsage(Instant.parse("2026-12-06T12:51:48Z"), 49_903_171L, 1_929_216L));
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
     void readsWhatTheTestBuilderWrites() {
         Instant at = Instant.parse("2024-01-15T12:00:00.5Z");
         String json = SummaryJson.node("kind-worker").withPod("shop", "cart-1", "uid-1", 5_000_000_000L, 64_000_000L, at)

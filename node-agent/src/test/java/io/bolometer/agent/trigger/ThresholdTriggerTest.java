@@ -32,6 +32,32 @@ class ThresholdTriggerTest {
     }
 
     @Test
+    void keepsTheRateWhenTheKubeletRepeatsTheSameSample() {
+        ThresholdTrigger trigger = new ThresholdTrigger(80, 90, Duration.ofMinutes(5));
+        trigger.evaluate(usage(0, 100 * SECOND, 10 * MIB), oneCoreHalfGig, T0);
+        Evaluation hot = trigger.evaluate(usage(10, 109 * SECOND, 10 * MIB), oneCoreHalfGig, T0.plusSeconds(10));
+        // polled again before the kubelet's next housekeeping: the same time and counter come back
+        Evaluation repeated = trigger.evaluate(usage(10, 109 * SECOND, 10 * MIB), oneCoreHalfGig, T0.plusSeconds(15));
+        Evaluation next = trigger.evaluate(usage(20, 110 * SECOND, 10 * MIB), oneCoreHalfGig, T0.plusSeconds(20));
+
+        assertThat(hot.cpuPercent()).isCloseTo(90.0, within(0.001));
+        assertThat(repeated.cpuPercent()).isCloseTo(90.0, within(0.001));
+        assertThat(repeated.cpuViolated()).isTrue();
+        assertThat(next.cpuPercent()).as("measured from the sample at 10 s, not from the repeat").isCloseTo(10.0, within(0.001));
+    }
+
+    @Test
+    void takesNoRateFromAnUnknownReading() {
+        ThresholdTrigger trigger = new ThresholdTrigger(80, 90, Duration.ofMinutes(5));
+        trigger.evaluate(usage(0, -1, -1), oneCoreHalfGig, T0);
+        Evaluation first = trigger.evaluate(usage(10, 100 * SECOND, 10 * MIB), oneCoreHalfGig, T0.plusSeconds(10));
+        Evaluation second = trigger.evaluate(usage(20, 101 * SECOND, 10 * MIB), oneCoreHalfGig, T0.plusSeconds(20));
+
+        assertThat(first.cpuPercent()).isNaN();
+        assertThat(second.cpuPercent()).isCloseTo(10.0, within(0.001));
+    }
+
+    @Test
     void measuresCpuAgainstMultiCoreLimits() {
         ResourceLimits twoCores = ResourceLimits.configured(2.0, 0);
         ThresholdTrigger trigger = new ThresholdTrigger(80, 90, Duration.ZERO);
