@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * Folds captures and uploads into the node's {@code ProfilingAssignment} status: counters per config, last error,
  * last capture and handled capture token per pod, written at most once per interval and only when changed.
  *
- * <p>Counters are cumulative since this agent process started: a restarted agent starts again from zero (the
- * coordinator sums what the agents report now). Handled capture tokens survive restarts: they are read back from
- * the status, so a token captured by a previous run is not captured again.
+ * <p>Counters and handled capture tokens survive restarts: a restarted agent (container restart, replaced pod)
+ * continues the counters it finds in the status, so {@code kubectl get pcfg} never counts backwards, and a token
+ * handled by a previous run (per the status, or the spool volume's {@link HandledTokenFile} when the status was
+ * not written yet) is not captured again.
  */
 public final class AssignmentStatusReporter implements ProfileCollector.CaptureListener, UploadListener {
 
@@ -69,6 +70,7 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
     private final StatusWriter writer;
     private final Clock clock;
     private final Duration interval;
+    private final HandledTokenFile tokenFile;
     private final CauseLog causes = new CauseLog(LOG);
     // Guarded by this.
     private final Map<String, Counters> configs = new HashMap<>();
@@ -82,9 +84,18 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
     private Instant lastWriteAt;
 
     public AssignmentStatusReporter(StatusWriter writer, Clock clock, Duration interval) {
+        this(writer, clock, interval, null);
+    }
+
+    /** With {@code tokens}: handled capture tokens are also kept there, and read back from it first. */
+    AssignmentStatusReporter(StatusWriter writer, Clock clock, Duration interval, HandledTokenFile tokens) {
         this.writer = writer;
         this.clock = clock;
         this.interval = interval;
+        this.tokenFile = tokens;
+        if (tokens != null) {
+            tokens.load().forEach((pod, token) -> pods.computeIfAbsent(pod, p -> new PodState()).handledToken = token);
+        }
     }
 
     /** Takes in the assignment as last seen (null when there is none): what to report on, and handled tokens. */
@@ -105,6 +116,7 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
         podIds = nullSafe(assignment.getSpec().getTargets()).stream().map(AssignmentStatusReporter::podId)
                 .collect(Collectors.toCollection(TreeSet::new)).stream().toList();
         pods.keySet().retainAll(podIds);
+        continueCounters(assignment.getStatus());
         AssignmentTargets.statusTokens(assignment.getStatus()).forEach((pod, token) -> {
             if (podIds.contains(pod)) {
                 PodState state = pods.computeIfAbsent(pod, p -> new PodState());
@@ -113,6 +125,37 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
                 }
             }
         });
+    }
+
+    /** Takes over the counters a previous run wrote for configs this run has not counted yet. */
+    private void continueCounters(ProfilingAssignmentStatus status) {
+        if (status == null || status.getConfigs() == null) {
+            return;
+        }
+        for (ConfigCounters written : status.getConfigs()) {
+            if (written.getConfig() == null || configs.containsKey(written.getConfig())
+                    || !configIds.contains(written.getConfig())) {
+                continue;
+            }
+            Counters counters = new Counters();
+            counters.captures = nonNegative(written.getCaptures());
+            counters.uploads = nonNegative(written.getUploads());
+            counters.errors = nonNegative(written.getErrors());
+            counters.lastCapture = parseTime(written.getLastCaptureTime());
+            configs.put(written.getConfig(), counters);
+        }
+    }
+
+    private static long nonNegative(Long value) {
+        return value == null || value < 0 ? 0 : value;
+    }
+
+    private static Instant parseTime(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** The capture token this run (or, per the status, a previous run) handled last, per pod {@code ns/name}. */
@@ -145,6 +188,9 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
         if (reason == CaptureReason.REQUESTED && target.captureToken() != null) {
             // Handled even when the capture failed: the error is reported, and a retry needs a new token.
             pod.handledToken = target.captureToken();
+            if (tokenFile != null) {
+                tokenFile.save(handledTokens());
+            }
         }
     }
 

@@ -57,7 +57,8 @@ public final class ClusterAgent {
         this.settings = settings;
         this.client = client;
         this.owned = owned;
-        this.reporter = new AssignmentStatusReporter(this::writeStatus, clock, settings.statusInterval());
+        this.reporter = new AssignmentStatusReporter(this::writeStatus, clock, settings.statusInterval(),
+                new HandledTokenFile(settings.spoolDir()));
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bolometer-status");
             thread.setDaemon(true);

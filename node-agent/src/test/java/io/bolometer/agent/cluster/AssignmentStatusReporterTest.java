@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AssignmentStatusReporterTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:15:30.250Z");
@@ -198,6 +199,46 @@ class AssignmentStatusReporterTest {
         assertThat(reporter.handledTokens()).containsExactly(Map.entry("shop/checkout-1", "t-1"));
         assertThat(reporter.status().getTargets()).singleElement()
                 .satisfies(t -> assertThat(t.getHandledCaptureToken()).isEqualTo("t-1"));
+    }
+
+    @Test
+    void continuesTheCountersAPreviousRunWroteSoTheyNeverCountBackwards() {
+        ProfilingAssignmentStatus previous = new ProfilingAssignmentStatus();
+        previous.setConfigs(List.of(new ConfigCounters("shop/hot", 8L, 7L, 1L, "2026-11-25T10:00:00Z")));
+        assignment.setStatus(previous);
+        reporter.observe(assignment);
+        reporter.captureFinished(targetOf("shop/hot", "cart-1", null), CaptureReason.ON_DEMAND, bothCaptured());
+        reporter.observe(assignment); // the status read again must not be added a second time
+
+        ConfigCounters hot = counters(reporter.status(), "shop/hot");
+        assertThat(hot.getCaptures()).isEqualTo(10L);
+        assertThat(hot.getUploads()).isEqualTo(7L);
+        assertThat(hot.getErrors()).isEqualTo(1L);
+        assertThat(hot.getLastCaptureTime()).isEqualTo("2026-11-25T10:15:30Z");
+        assertThat(counters(reporter.status(), "platform/all").getCaptures()).isZero();
+    }
+
+    @Test
+    void remembersAHandledTokenOnTheSpoolVolumeBeforeTheStatusIsWritten(@TempDir Path spool) {
+        AssignmentStatusReporter first = new AssignmentStatusReporter((name, status) -> { }, clock,
+                Duration.ofSeconds(10), new HandledTokenFile(spool));
+        first.observe(assignment);
+        first.captureFinished(targetOf("shop/hot", "cart-1", "t-7"), CaptureReason.REQUESTED, bothCaptured());
+
+        // the container is killed before any status write; the restarted agent finds the token on the volume
+        AssignmentStatusReporter restarted = new AssignmentStatusReporter((name, status) -> { }, clock,
+                Duration.ofSeconds(10), new HandledTokenFile(spool));
+        restarted.observe(assignment);
+
+        assertThat(restarted.handledTokens()).containsExactly(Map.entry("shop/cart-1", "t-7"));
+        assertThat(AssignmentTargets.map(assignmentWithToken("cart-1", "t-7"), restarted.handledTokens()).targets())
+                .allSatisfy(t -> assertThat(t.captureToken()).isNull());
+    }
+
+    private ProfilingAssignment assignmentWithToken(String pod, String token) {
+        assignment.getSpec().getTargets().stream().filter(t -> t.getName().equals(pod))
+                .forEach(t -> t.setCaptureToken(token));
+        return assignment;
     }
 
     @Test
