@@ -32,6 +32,12 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        String logFormat = System.getenv().getOrDefault("LOG_FORMAT", "text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            // logback would silently log nothing for an unknown appender name
+            System.err.printf("LOG_FORMAT must be text or json, was '%.40s'%n", logFormat);
+            System.exit(2);
+        }
         if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
             System.out.print(USAGE);
             return;

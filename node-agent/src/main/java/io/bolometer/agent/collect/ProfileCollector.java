@@ -244,8 +244,11 @@ public final class ProfileCollector {
         if (summary.capturedCount() == 0) {
             return;
         }
-        LOG.info("Captured {} of {} ({}{})", summary.capturedTypes(), target.pod(), reason,
-                detail == null || detail.isBlank() ? "" : ", " + detail);
+        // pod and namespace as key/value pairs too: LOG_FORMAT=json writes them as fields
+        LOG.atInfo().addKeyValue("namespace", target.pod().namespace()).addKeyValue("pod", target.pod().name())
+                .addKeyValue("reason", reason.wireName())
+                .log("Captured {} of {} ({}{})", summary.capturedTypes(), target.pod(), reason,
+                        detail == null || detail.isBlank() ? "" : ", " + detail);
     }
 
     /** Told when a capture of a target has finished (cluster mode folds this into the assignment status). */
