@@ -184,7 +184,14 @@ install_with_kubectl() {
   run kubectl apply -f "$DEPLOY_DIR/crds/"
   run kubectl wait --for condition=established --timeout=60s \
     crd/profilingconfigs.profiling.io crd/profilingassignments.profiling.io
-  run kubectl apply -f "$DEPLOY_DIR/bolometer.yaml"
+  if kubectl api-versions 2>/dev/null | grep -qx 'policy/v1'; then
+    run kubectl apply -f "$DEPLOY_DIR/bolometer.yaml"
+  else
+    # deploy/ is rendered for 1.21+ (policy/v1); older servers serve the same PodDisruptionBudget as policy/v1beta1,
+    # which is what the chart picks there too
+    warn "this cluster does not serve policy/v1: applying the PodDisruptionBudget as policy/v1beta1"
+    sed 's#^apiVersion: policy/v1$#apiVersion: policy/v1beta1#' "$DEPLOY_DIR/bolometer.yaml" | apply_stdin
+  fi
   if [ -n "$ROLE_ARN" ]; then
     run kubectl -n "$NAMESPACE" annotate serviceaccount "$AGENT" --overwrite "eks.amazonaws.com/role-arn=$ROLE_ARN"
   fi
