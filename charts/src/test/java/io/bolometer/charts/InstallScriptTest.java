@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InstallScriptTest {
 
-    private static final List<String> READ_ONLY = List.of("config current-context", "version ", "auth can-i ");
+    private static final List<String> READ_ONLY = List.of("config current-context", "version ", "auth can-i ",
+            "api-versions");
 
     @TempDir
     Path bin;
     Path log;
+    boolean oldServer;
 
     record Result(int exitCode, String output, List<String> calls) {
     }
@@ -36,7 +38,7 @@ class InstallScriptTest {
     void fakeTools() throws IOException, InterruptedException {
         log = bin.resolve("calls.log");
         Files.createFile(log);
-        for (String tool : List.of("bash", "sh", "cat", "dirname")) {
+        for (String tool : List.of("bash", "sh", "cat", "dirname", "grep", "sed")) {
             Files.createSymbolicLink(bin.resolve(tool), Path.of(which(tool)));
         }
         writeFake("kubectl", """
@@ -44,6 +46,7 @@ class InstallScriptTest {
                   version) echo 'Client Version: v1.30.0'; echo 'Server Version: v1.30.0' ;;
                   auth) if [ "$3 $4" = "${DENY:-none}" ]; then echo no; exit 1; else echo yes; fi ;;
                   config) echo fake-context ;;
+                  api-versions) echo v1; echo apps/v1; [ -n "${OLD_SERVER:-}" ] || echo policy/v1; echo policy/v1beta1 ;;
                 esac
                 """);
     }
@@ -71,6 +74,9 @@ class InstallScriptTest {
         pb.environment().put("HOME", bin.toString());
         if (deny != null) {
             pb.environment().put("DENY", deny);
+        }
+        if (oldServer) {
+            pb.environment().put("OLD_SERVER", "1");
         }
         Process process = pb.start();
         byte[] out = process.getInputStream().readAllBytes();
@@ -102,6 +108,17 @@ class InstallScriptTest {
         assertThat(r.calls()).contains("kubectl version --request-timeout=15s",
                 "kubectl auth can-i create customresourcedefinitions.apiextensions.k8s.io --request-timeout=15s",
                 "kubectl auth can-i create daemonsets.apps -n bolometer-system --request-timeout=15s");
+        assertOnlyReadOnlyCalls(r);
+    }
+
+    @Test
+    void appliesThePodDisruptionBudgetAsV1beta1WhereTheServerHasNoPolicyV1() throws Exception {
+        oldServer = true;
+        Result r = install(null, "--dry-run", "--yes", "--bucket", "b", "--region", "r");
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("does not serve policy/v1", "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget")
+                .doesNotContain("apiVersion: policy/v1\n");
         assertOnlyReadOnlyCalls(r);
     }
 
