@@ -51,8 +51,37 @@ crds: ## Regenerate the CRDs from the Java types and copy them to helm/bolometer
 	@echo "CRDs copied to helm/bolometer/crds and deploy/crds"
 
 .PHONY: test
-test: go shellcheck kube-apiserver ## Run all tests: unit (*Test), integration (*IT) with the real Go app and an embedded S3 server, chart tests, and *KubeApiIT on a real API server
-	$(MVN) $(MVN_FLAGS) verify -Dgo.binary="$$(bash scripts/ensure-go.sh)"
+test: go shellcheck kube-apiserver ## Run all tests: unit, integration with real parts, *KubeApiIT on a real API server and *NodeIT on a real node
+	@bash scripts/real-node.sh status >/dev/null 2>&1 && was_up=1 || was_up=0; \
+	  bash scripts/real-node.sh up; rc=0; \
+	  $(MVN) $(MVN_FLAGS) verify -Dgo.binary="$$(bash scripts/ensure-go.sh)" $(TEST_ARGS) || rc=$$?; \
+	  if [ $$was_up = 0 ] && [ "$(KEEP_NODE)" != 1 ]; then bash scripts/real-node.sh down >/dev/null 2>&1 || true; fi; \
+	  exit $$rc
+
+.PHONY: cluster-test
+cluster-test: go kube-apiserver ## Run only the *NodeIT tier on a real node (root; brings the node up and down)
+	@bash scripts/real-node.sh status >/dev/null 2>&1 && was_up=1 || was_up=0; \
+	  bash scripts/real-node.sh up; rc=0; \
+	  $(MVN) $(MVN_FLAGS) verify -pl e2e -am -Dgo.binary="$$(bash scripts/ensure-go.sh)" -Dtest=NoUnitTests \
+	    -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='*NodeIT' -Dfailsafe.failIfNoSpecifiedTests=false || rc=$$?; \
+	  if [ $$was_up = 0 ] && [ "$(KEEP_NODE)" != 1 ]; then bash scripts/real-node.sh down >/dev/null 2>&1 || true; fi; \
+	  exit $$rc
+
+.PHONY: real-node
+real-node: kube-apiserver ## Bring up a real one-node cluster (kubelet + containerd + CNI, v1.20.2; root) and import the images
+	@bash scripts/real-node.sh up && bash scripts/real-node.sh import && bash scripts/real-node.sh env
+
+.PHONY: real-node-down
+real-node-down: ## Take the real node down and undo every change it made to this machine
+	@bash scripts/real-node.sh down
+
+.PHONY: images
+images: build ## Build the three images without a registry (buildah): target/images/{node-agent,coordinator,sample-app}.tar
+	@bash scripts/build-images.sh
+
+.PHONY: cluster-demo
+cluster-demo: build kube-apiserver ## The cluster story on a real node (root): helm install, a hot pod, its profiles in S3; tears down
+	@bash scripts/cluster-demo.sh
 
 .PHONY: unit-test
 unit-test: ## Run only the fast tests: unit tests and *KubeTest on the mock API server (no Go, no real API server)
@@ -111,6 +140,8 @@ clean: ## Remove build output, demo profiles and spool
 	$(MVN) $(MVN_FLAGS) -q clean
 	rm -rf examples/sample-app/bin profiles spool .demo
 
+TEST_ARGS  ?=
+KEEP_NODE  ?=
 BENCH_ARGS ?=
 .PHONY: bench
 bench: go ## Measure agent and coordinator against the goals (~15 min on 2 cores): target/bench/results.json, docs/performance.md

@@ -2,12 +2,9 @@ package io.bolometer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.coordinator.Coordinator;
@@ -16,21 +13,12 @@ import io.bolometer.coordinator.kube.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnableKubernetesMockClient(crud = true)
 class DashboardPrometheusIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
     KubernetesClient client;
 
     @TempDir
@@ -48,7 +35,6 @@ class DashboardPrometheusIT {
 
     @Test
     void everyPanelQueryParsesAndReturnsDataFromARunningAgent() throws Exception {
-        Path prometheus = prometheusBinary();
         Vertx vertx = Vertx.vertx();
         List<AutoCloseable> running = new ArrayList<>();
         try (SampleApp app = SampleApp.start("127.0.0.81")) {
@@ -70,79 +56,21 @@ class DashboardPrometheusIT {
                     new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                     Duration.ofSeconds(1)));
             running.add(coordinator);
-            int port = freePort();
-            Path config = Files.writeString(dir.resolve("prometheus.yml"), """
-                    global: {scrape_interval: 1s, evaluation_interval: 1s}
-                    scrape_configs:
-                      - job_name: bolometer-agent
-                        static_configs: [{targets: ['127.0.0.1:%d'], labels: {node: node-a}}]
-                      - job_name: bolometer-coordinator
-                        static_configs: [{targets: ['127.0.0.1:%d'], labels: {node: node-b}}]
-                    """.formatted(agent.metricsPort(), coordinator.metricsPort()));
-            Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("tsdb"), "--web.listen-address=127.0.0.1:" + port)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-            running.add(() -> {
-                server.destroy();
-                server.waitFor(10, TimeUnit.SECONDS);
-            });
-            URI base = URI.create("http://127.0.0.1:" + port);
+            DashboardCheck prometheus = DashboardCheck.start(dir, List.of(
+                    new DashboardCheck.Target("bolometer-agent", "127.0.0.1:" + agent.metricsPort(), "node-a"),
+                    new DashboardCheck.Target("bolometer-coordinator", "127.0.0.1:" + coordinator.metricsPort(), "node-b")));
+            running.add(prometheus);
 
             Await.until(Duration.ofSeconds(30), "the agent to capture and upload",
                     () -> Scrape.sum(agent.metrics().scrape(), "profiling_uploads_total", "") >= 4);
-            Await.until(Duration.ofSeconds(30), "Prometheus to have scraped both for a while",
-                    () -> query(base, "count_over_time(up{job=~\"bolometer-.*\"}[1m])").path("data").path("result").size() == 2
-                            && query(base, "min(count_over_time(up[1m]))").path("data").path("result").path(0)
-                            .path("value").path(1).asDouble() >= 8);
-
-            JsonNode dashboard = new ObjectMapper().readTree(GoToolchain.repoRoot()
-                    .resolve("helm/bolometer/dashboards/bolometer.json").toFile());
-            int queries = 0;
-            for (JsonNode panel : dashboard.path("panels")) {
-                for (JsonNode target : panel.path("targets")) {
-                    String expr = target.path("expr").asText().replace("$__rate_interval", "30s").replace("$node", ".*");
-                    JsonNode answer = query(base, expr);
-                    assertThat(answer.path("status").asText()).as("%s parses: %s", panel.path("title"), answer).isEqualTo("success");
-                    assertThat(answer.path("data").path("result").size()).as("%s returns data: %s", panel.path("title"), expr)
-                            .isPositive();
-                    queries++;
-                }
-            }
+            prometheus.awaitScrapes(8);
+            int queries = prometheus.assertEveryPanelReturnsData(".*");
             assertThat(queries).isGreaterThanOrEqualTo(15);
         } finally {
             for (AutoCloseable c : running) {
                 c.close();
             }
             vertx.close().toCompletionStage().toCompletableFuture().join();
-        }
-    }
-
-    private static JsonNode query(URI base, String promql) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query?query="
-                    + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new ObjectMapper().readTree(response.body());
-        } catch (IOException e) {
-            return new ObjectMapper().createObjectNode().put("status", "unreachable: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path prometheusBinary() throws Exception {
-        Process which = new ProcessBuilder("bash", GoToolchain.repoRoot().resolve("scripts/ensure-prometheus.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String path = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(which.waitFor(600, TimeUnit.SECONDS) && which.exitValue() == 0)
-                .as("a Prometheus binary (scripts/ensure-prometheus.sh)").isTrue();
-        return Path.of(path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

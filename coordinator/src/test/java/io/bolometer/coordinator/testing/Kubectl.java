@@ -17,7 +17,7 @@ public final class Kubectl {
     private final Path kubeconfig;
     private final Path workDir;
 
-    Kubectl(Path binary, Path kubeconfig, Path workDir) {
+    public Kubectl(Path binary, Path kubeconfig, Path workDir) {
         this.binary = binary;
         this.kubeconfig = kubeconfig;
         this.workDir = workDir;

@@ -23,19 +23,29 @@ public final class ToggleableProxy implements AutoCloseable {
 
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    private final InetAddress listenAddress;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private volatile int port;
     private volatile long clientBytesPerSecond;
 
-    private ToggleableProxy(int targetPort) {
+    private ToggleableProxy(InetAddress listenAddress, int targetPort) {
+        this.listenAddress = listenAddress;
         this.targetPort = targetPort;
     }
 
     /** A proxy on 127.0.0.1 and a free port, accepting, forwarding to 127.0.0.1:{@code targetPort}. */
     public static ToggleableProxy start(int targetPort) {
-        ToggleableProxy proxy = new ToggleableProxy(targetPort);
+        return start(LOOPBACK, targetPort);
+    }
+
+    /**
+     * A proxy on {@code listenAddress} (e.g. a real node's bridge address, so pods reach a loopback server) and a
+     * free port, forwarding to 127.0.0.1:{@code targetPort}.
+     */
+    public static ToggleableProxy start(InetAddress listenAddress, int targetPort) {
+        ToggleableProxy proxy = new ToggleableProxy(listenAddress, targetPort);
         proxy.listen(0);
         return proxy;
     }
@@ -45,7 +55,7 @@ public final class ToggleableProxy implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + listenAddress.getHostAddress() + ":" + port);
     }
 
     /** Limits each connection's client-to-server bytes to this rate; 0 lifts the limit. */
@@ -78,14 +88,14 @@ public final class ToggleableProxy implements AutoCloseable {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(LOOPBACK, wantedPort));
+            socket.bind(new InetSocketAddress(listenAddress, wantedPort));
             server = socket;
             port = socket.getLocalPort();
             Thread acceptor = new Thread(() -> acceptLoop(socket), "proxy-accept-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not listen on 127.0.0.1:" + wantedPort, e);
+            throw new UncheckedIOException("Could not listen on " + listenAddress.getHostAddress() + ":" + wantedPort, e);
         }
     }
 
