@@ -1,0 +1,82 @@
+package io.bolometer.agent.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.model.ProfileType;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProfileAggregationTest {
+
+    private final ProfileSummarizer summarizer = new ProfileSummarizer();
+
+    @Test
+    void countsARecursiveFunctionOnceInItsCumulativeShare() throws IOException {
+        byte[] profile = new SyntheticProfile("samples", "cpu")
+                .sample(List.of("walk", "walk", "walk", "main"), 1, 30)
+                .sample(List.of("leaf", "main"), 1, 70)
+                .gzipped();
+
+        ProfileSummary summary = summarizer.summarize(ProfileType.CPU, profile);
+
+        assertThat(summary.total()).isEqualTo(100);
+        assertThat(summary.entry("walk")).get().isEqualTo(new ProfileSummary.TopEntry("walk", 30, 30));
+        assertThat(summary.entry("main")).get().isEqualTo(new ProfileSummary.TopEntry("main", 0, 100));
+    }
+
+    @Test
+    void givesTheFlatShareToTheInnermostInlinedFunction() throws IOException {
+        byte[] profile = new SyntheticProfile("samples", "cpu")
+                .sample(List.of("inlined|caller", "main"), 1, 10)
+                .gzipped();
+
+        ProfileSummary summary = summarizer.summarize(ProfileType.CPU, profile);
+
+        assertThat(summary.top()).containsExactly(
+                new ProfileSummary.TopEntry("inlined", 100, 100),
+                new ProfileSummary.TopEntry("caller", 0, 100),
+                new ProfileSummary.TopEntry("main", 0, 100));
+    }
+
+    @Test
+    void keepsTheTopByFlatAndTheTopByCumulativeShareSortedByFlat() throws IOException {
+        SyntheticProfile profile = new SyntheticProfile("goroutine");
+        for (int i = 1; i <= 30; i++) {
+            profile.sample(List.of("leaf" + i, "root" + (i % 2)), i);
+        }
+
+        ProfileSummary summary = new ProfileSummarizer(5, 1 << 20).summarize(ProfileType.GOROUTINE,
+                profile.gzipped());
+
+        assertThat(summary.top()).extracting(ProfileSummary.TopEntry::function)
+                .containsExactly("leaf30", "leaf29", "leaf28", "leaf27", "leaf26", "root0", "root1");
+    }
+
+    @Test
+    void foldsFunctionsBeyondTheCapIntoOneOtherFunctionsEntry() throws IOException {
+        SyntheticProfile profile = new SyntheticProfile("goroutine");
+        int functions = ProfileAggregator.MAX_FUNCTIONS + 100;
+        for (int i = 0; i < functions; i++) {
+            profile.sample(List.of("f" + i), i < ProfileAggregator.MAX_FUNCTIONS ? 1 : 1000);
+        }
+
+        ProfileSummary summary = summarizer.summarize(ProfileType.GOROUTINE, profile.gzipped());
+
+        long total = ProfileAggregator.MAX_FUNCTIONS + 100 * 1000L;
+        assertThat(summary.total()).isEqualTo(total);
+        assertThat(summary.topFlat()).get().isEqualTo(new ProfileSummary.TopEntry(ProfileAggregator.OTHER_FUNCTIONS,
+                ProfileSummarizer.percent(100_000, total), ProfileSummarizer.percent(100_000, total)));
+        assertThat(summary.top()).noneMatch(e -> e.function().equals("f" + ProfileAggregator.MAX_FUNCTIONS));
+    }
+
+    @Test
+    void summarisesAProfileWithoutSamplesAsAnEmptyTop() throws IOException {
+        ProfileSummary summary = summarizer.summarize(ProfileType.MUTEX,
+                new SyntheticProfile("contentions", "delay").gzipped());
+
+        assertThat(summary.sampleType()).isEqualTo("delay");
+        assertThat(summary.total()).isZero();
+        assertThat(summary.top()).isEmpty();
+    }
+}
