@@ -48,6 +48,9 @@ final class ProfileAggregator {
     private long[] functionIds = new long[256];
     private long[] functionNames = new long[256];
     private int[] seenInSample = new int[256];
+    // how far from the leaf a function sits, summed over the samples holding it: callers sit further out
+    private long[] framesFromLeaf = new long[256];
+    private long[] samplesHolding = new long[256];
     private long[] flat = new long[0];
     private long[] cum = new long[0];
     private boolean overflowUsed;
@@ -141,6 +144,11 @@ final class ProfileAggregator {
         return i < cum.length ? cum[i] : 0;
     }
 
+    /** How many frames from the leaf the function sits on average: larger for callers than for their callees. */
+    double meanFramesFromLeaf(int slot) {
+        return samplesHolding[slot] == 0 ? 0 : (double) framesFromLeaf[slot] / samplesHolding[slot];
+    }
+
     String functionName(int slot) {
         if (slot == OVERFLOW) {
             return OTHER_FUNCTIONS;
@@ -204,6 +212,7 @@ final class ProfileAggregator {
             totals[c] += values[c];
         }
         boolean leaf = true;
+        int frame = 0;
         for (int i = 0; i < depth; i++) {
             int location = (int) stack[i];
             int start = location == IdIndex.ABSENT ? 0 : locationLineStart[location];
@@ -216,8 +225,11 @@ final class ProfileAggregator {
                 }
                 if (seenInSample[slot] != stamp) {
                     seenInSample[slot] = stamp;
+                    framesFromLeaf[slot] += frame;
+                    samplesHolding[slot]++;
                     add(cum, slot);
                 }
+                frame++;
             }
         }
     }
@@ -351,6 +363,8 @@ final class ProfileAggregator {
         functionIds = Arrays.copyOf(functionIds, capacity);
         functionNames = Arrays.copyOf(functionNames, capacity);
         seenInSample = Arrays.copyOf(seenInSample, capacity);
+        framesFromLeaf = Arrays.copyOf(framesFromLeaf, capacity);
+        samplesHolding = Arrays.copyOf(samplesHolding, capacity);
         if (columns > 0) {
             flat = Arrays.copyOf(flat, capacity * columns);
             cum = Arrays.copyOf(cum, capacity * columns);

@@ -154,10 +154,14 @@ public final class ProfileSummarizer {
                     slot -> new ProfileSummary.TopEntry(aggregator.functionName(slot),
                             percent(aggregator.flat(slot, column), total), percent(aggregator.cum(slot, column), total))));
         }
-        return kept.values().stream()
-                .sorted(Comparator.comparingDouble(ProfileSummary.TopEntry::flatPercent).reversed()
-                        .thenComparing(Comparator.comparingDouble(ProfileSummary.TopEntry::cumPercent).reversed())
-                        .thenComparing(ProfileSummary.TopEntry::function))
+        Comparator<Map.Entry<Integer, ProfileSummary.TopEntry>> byShares = Comparator.comparing(
+                Map.Entry::getValue, Comparator.comparingDouble(ProfileSummary.TopEntry::flatPercent).reversed()
+                        .thenComparing(Comparator.comparingDouble(ProfileSummary.TopEntry::cumPercent).reversed()));
+        return kept.entrySet().stream()
+                .sorted(byShares
+                        .thenComparing(e -> -aggregator.meanFramesFromLeaf(e.getKey()))
+                        .thenComparing(e -> e.getValue().function()))
+                .map(Map.Entry::getValue)
                 .toList();
     }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param sampleType the sample type the shares are of, as {@code go tool pprof -sample_index} names it
  *                   ({@code cpu}, {@code inuse_space}, {@code alloc_space}, {@code goroutine}, {@code delay}…)
  * @param total the sum of that sample type over all samples, in its unit (nanoseconds, bytes, count)
- * @param top the top functions by flat share and by cumulative share (the union of both), by flat share first
+ * @param top the top functions by flat share and by cumulative share (the union of both), by flat share, then
+ *            cumulative share, then callers before their callees
  */
 public record ProfileSummary(ProfileType type, String sampleType, long total, List<TopEntry> top) {
 
@@ -40,9 +41,19 @@ public record ProfileSummary(ProfileType type, String sampleType, long total, Li
         return top.stream().findFirst();
     }
 
-    /** The function with the largest cumulative share (for a busy goroutine, its entry function). */
+    /**
+     * The function with the largest cumulative share; of a caller and the callee it spends all its time in (equal
+     * shares), the caller, as it has less flat time or comes first: for a busy goroutine, its entry function.
+     */
     public Optional<TopEntry> topCumulative() {
-        return top.stream().reduce((a, b) -> b.cumPercent() > a.cumPercent() ? b : a);
+        TopEntry best = null;
+        for (TopEntry entry : top) {
+            if (best == null || entry.cumPercent() > best.cumPercent()
+                    || (entry.cumPercent() == best.cumPercent() && entry.flatPercent() < best.flatPercent())) {
+                best = entry;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** The entry for {@code function}, if it is among the kept ones. */

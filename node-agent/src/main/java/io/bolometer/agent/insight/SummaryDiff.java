@@ -1,9 +1,8 @@
 package io.bolometer.agent.insight;
 
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Lists the functions whose cumulative share grew most between a baseline summary and the current one of the same
@@ -12,7 +11,8 @@ import java.util.Set;
  * <p>Cumulative, not flat: when a pod burns CPU the leaf is often a library routine (a hash, a copy) that was
  * already there; the function that started burning is the one whose whole subtree grew. A function that the
  * baseline did not keep counts as 0% there (it was below the baseline's kept entries), and growth under
- * {@link #MIN_POINTS} is left out as noise.
+ * {@link #MIN_POINTS} is left out as noise. Of functions that grew alike (a caller and the callee it spends all
+ * its time in) the one with less flat time, then the one listed first (the caller), comes first.
  */
 public final class SummaryDiff {
 
@@ -31,7 +31,7 @@ public final class SummaryDiff {
 
     /**
      * Compares {@code current} with {@code baseline}, listing up to {@code maxGrew} functions, largest growth
-     * first (ties: larger current share, then name).
+     * first.
      *
      * @throws IllegalArgumentException when the two summaries are of different profile or sample types
      */
@@ -44,15 +44,18 @@ public final class SummaryDiff {
             throw new IllegalArgumentException("Cannot compare a " + current.type() + "/" + current.sampleType()
                     + " summary with a " + before.type() + "/" + before.sampleType() + " baseline");
         }
-        Set<String> functions = new LinkedHashSet<>();
-        current.top().forEach(e -> functions.add(e.function()));
-        List<Growth> grew = functions.stream()
-                .map(f -> new Growth(f, cumPercent(before, f), cumPercent(current, f)))
-                .filter(g -> g.points() >= MIN_POINTS)
-                .sorted(Comparator.comparingDouble(Growth::points).reversed()
-                        .thenComparing(Comparator.comparingDouble(Growth::toPercent).reversed())
-                        .thenComparing(Growth::function))
+        List<ProfileSummary.TopEntry> now = current.top();
+        record Candidate(int position, double flatPercent, Growth growth) {
+        }
+        List<Growth> grew = IntStream.range(0, now.size())
+                .mapToObj(i -> new Candidate(i, now.get(i).flatPercent(), new Growth(now.get(i).function(),
+                        cumPercent(before, now.get(i).function()), now.get(i).cumPercent())))
+                .filter(c -> c.growth().points() >= MIN_POINTS)
+                .sorted(Comparator.comparingDouble((Candidate c) -> c.growth().points()).reversed()
+                        .thenComparingDouble(Candidate::flatPercent)
+                        .thenComparingInt(Candidate::position))
                 .limit(maxGrew)
+                .map(Candidate::growth)
                 .toList();
         return new Comparison.AgainstBaseline(baseline.key(), baseline.time(), grew);
     }

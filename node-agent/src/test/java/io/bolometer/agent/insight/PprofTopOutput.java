@@ -6,7 +6,7 @@ import java.util.Map;
 /** Parses the text of {@code go tool pprof -top}: one row per function with its flat% and cum%. */
 record PprofTopOutput(Map<String, Row> rows) {
 
-    /** One row; {@code function} without pprof's {@code (inline)} mark. */
+    /** One row; {@code function} without pprof's {@code (inline)} or {@code (partial-inline)} mark. */
     record Row(String function, double flatPercent, double cumPercent) {
     }
 
@@ -27,8 +27,7 @@ record PprofTopOutput(Map<String, Row> rows) {
             if (cols.length < 6) {
                 throw new IllegalArgumentException("Not a pprof -top row: " + line);
             }
-            String function = cols[5].endsWith(" (inline)")
-                    ? cols[5].substring(0, cols[5].length() - " (inline)".length()) : cols[5];
+            String function = cols[5].replaceFirst(" \\((partial-)?inline\\)$", "");
             rows.put(function, new Row(function, percent(cols[1]), percent(cols[4])));
         }
         if (!inTable) {

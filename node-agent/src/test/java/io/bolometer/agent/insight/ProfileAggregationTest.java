@@ -26,7 +26,7 @@ class ProfileAggregationTest {
     }
 
     @Test
-    void givesTheFlatShareToTheInnermostInlinedFunction() throws IOException {
+    void givesTheFlatShareToTheInnermostInlinedFunctionAndListsCallersBeforeCallees() throws IOException {
         byte[] profile = new SyntheticProfile("samples", "cpu")
                 .sample(List.of("inlined|caller", "main"), 1, 10)
                 .gzipped();
@@ -35,8 +35,24 @@ class ProfileAggregationTest {
 
         assertThat(summary.top()).containsExactly(
                 new ProfileSummary.TopEntry("inlined", 100, 100),
-                new ProfileSummary.TopEntry("caller", 0, 100),
-                new ProfileSummary.TopEntry("main", 0, 100));
+                new ProfileSummary.TopEntry("main", 0, 100),
+                new ProfileSummary.TopEntry("caller", 0, 100));
+    }
+
+    @Test
+    void namesTheEntryFunctionTopCumulativeWhenItsCalleesShareItsWholeTime() throws IOException {
+        byte[] profile = new SyntheticProfile("samples", "cpu")
+                .sample(List.of("block", "sum", "burn"), 1, 90)
+                .sample(List.of("sum", "burn"), 1, 10)
+                .gzipped();
+
+        ProfileSummary summary = summarizer.summarize(ProfileType.CPU, profile);
+
+        assertThat(summary.top()).extracting(ProfileSummary.TopEntry::function).containsExactly("block", "sum", "burn");
+        assertThat(summary.topCumulative()).get().isEqualTo(new ProfileSummary.TopEntry("burn", 0, 100));
+        assertThat(SummaryDiff.compare(new Baseline("idle", java.time.Instant.EPOCH,
+                new ProfileSummary(ProfileType.CPU, "cpu", 1, List.of())), summary).grew())
+                .extracting(Growth::function).containsExactly("burn", "sum", "block");
     }
 
     @Test
