@@ -32,6 +32,10 @@ final class ProfileAggregator {
     static final int EARLY_STRINGS = 256;
     static final String OTHER_FUNCTIONS = "(other functions)";
     private static final int OVERFLOW = MAX_FUNCTIONS;
+    private static final int STAMP = 0;
+    private static final int FRAMES_FROM_LEAF = 1;
+    private static final int HOLDING = 2;
+    private static final int FLAT = 3;
 
     // sample types: string indices of each type's name, and the default's name
     final List<Long> sampleTypeNames = new ArrayList<>();
@@ -39,20 +43,20 @@ final class ProfileAggregator {
     final Map<Long, String> strings = new HashMap<>();
 
     private final IdIndex locations = new IdIndex(MAX_LOCATIONS);
-    private int[] locationLineStart = new int[256];
-    private int[] locationLineCount = new int[256];
+    private long[] locationLines = new long[256]; // start in linePool << 32 | count
     private int[] linePool = new int[1024];
     private int linePoolSize;
 
     private final IdIndex functions = new IdIndex(MAX_FUNCTIONS);
     private long[] functionIds = new long[256];
     private long[] functionNames = new long[256];
-    private int[] seenInSample = new int[256];
-    // how far from the leaf a function sits, summed over the samples holding it: callers sit further out
-    private long[] framesFromLeaf = new long[256];
-    private long[] samplesHolding = new long[256];
-    private long[] flat = new long[0];
-    private long[] cum = new long[0];
+    /**
+     * Per function slot, side by side so that a frame touches one cache line: the last sample that counted it,
+     * its frames from the leaf summed over the samples holding it (callers sit further out), how many samples
+     * hold it, its flat sums and its cumulative sums (one per column).
+     */
+    private long[] sums = new long[0];
+    private int stride;
     private boolean overflowUsed;
 
     private int columns = -1;
@@ -135,18 +139,19 @@ final class ProfileAggregator {
     }
 
     long flat(int slot, int column) {
-        int i = slot * columns + column;
-        return i < flat.length ? flat[i] : 0;
+        return columns > 0 ? sums[slot * stride + FLAT + column] : 0;
     }
 
     long cum(int slot, int column) {
-        int i = slot * columns + column;
-        return i < cum.length ? cum[i] : 0;
+        return columns > 0 ? sums[slot * stride + FLAT + columns + column] : 0;
     }
 
     /** How many frames from the leaf the function sits on average: larger for callers than for their callees. */
     double meanFramesFromLeaf(int slot) {
-        return samplesHolding[slot] == 0 ? 0 : (double) framesFromLeaf[slot] / samplesHolding[slot];
+        if (columns < 0 || sums[slot * stride + HOLDING] == 0) {
+            return 0;
+        }
+        return (double) sums[slot * stride + FRAMES_FROM_LEAF] / sums[slot * stride + HOLDING];
     }
 
     String functionName(int slot) {
@@ -207,7 +212,7 @@ final class ProfileAggregator {
 
     private void accumulate() {
         samplesSeen++;
-        int stamp = (int) samplesSeen;
+        long stamp = samplesSeen;
         for (int c = 0; c < columns; c++) {
             totals[c] += values[c];
         }
@@ -215,29 +220,29 @@ final class ProfileAggregator {
         int frame = 0;
         for (int i = 0; i < depth; i++) {
             int location = (int) stack[i];
-            int start = location == IdIndex.ABSENT ? 0 : locationLineStart[location];
-            int count = location == IdIndex.ABSENT ? 1 : locationLineCount[location];
+            int start = location == IdIndex.ABSENT ? 0 : (int) (locationLines[location] >>> 32);
+            int count = location == IdIndex.ABSENT ? 1 : (int) locationLines[location];
             for (int line = 0; line < count; line++) {
                 int slot = location == IdIndex.ABSENT ? useOverflow() : linePool[start + line];
+                int base = slot * stride;
                 if (leaf) {
-                    add(flat, slot);
+                    add(base + FLAT);
                     leaf = false;
                 }
-                if (seenInSample[slot] != stamp) {
-                    seenInSample[slot] = stamp;
-                    framesFromLeaf[slot] += frame;
-                    samplesHolding[slot]++;
-                    add(cum, slot);
+                if (sums[base + STAMP] != stamp) {
+                    sums[base + STAMP] = stamp;
+                    sums[base + FRAMES_FROM_LEAF] += frame;
+                    sums[base + HOLDING]++;
+                    add(base + FLAT + columns);
                 }
                 frame++;
             }
         }
     }
 
-    private void add(long[] sums, int slot) {
-        int base = slot * columns;
+    private void add(int at) {
         for (int c = 0; c < columns; c++) {
-            sums[base + c] += values[c];
+            sums[at + c] += values[c];
         }
     }
 
@@ -247,9 +252,9 @@ final class ProfileAggregator {
                     + " are summarised");
         }
         columns = count;
+        stride = FLAT + 2 * count;
         totals = new long[count];
-        flat = new long[functionIds.length * count];
-        cum = new long[functionIds.length * count];
+        sums = new long[functionIds.length * stride];
     }
 
     private void pushLocation(long id) {
@@ -286,12 +291,10 @@ final class ProfileAggregator {
             linePoolSize = start; // over the cap (counts as other functions), or a repeated id (first one wins)
             return;
         }
-        if (index == locationLineStart.length) {
-            locationLineStart = Arrays.copyOf(locationLineStart, index * 2);
-            locationLineCount = Arrays.copyOf(locationLineCount, index * 2);
+        if (index == locationLines.length) {
+            locationLines = Arrays.copyOf(locationLines, index * 2);
         }
-        locationLineStart[index] = start;
-        locationLineCount[index] = linePoolSize - start;
+        locationLines[index] = (long) start << 32 | (linePoolSize - start);
     }
 
     private void line(ProtoReader r, long end) throws IOException {
@@ -362,12 +365,8 @@ final class ProfileAggregator {
         int capacity = Math.max(slots, Math.min(functionIds.length * 2, OVERFLOW + 1));
         functionIds = Arrays.copyOf(functionIds, capacity);
         functionNames = Arrays.copyOf(functionNames, capacity);
-        seenInSample = Arrays.copyOf(seenInSample, capacity);
-        framesFromLeaf = Arrays.copyOf(framesFromLeaf, capacity);
-        samplesHolding = Arrays.copyOf(samplesHolding, capacity);
-        if (columns > 0) {
-            flat = Arrays.copyOf(flat, capacity * columns);
-            cum = Arrays.copyOf(cum, capacity * columns);
+        if (columns >= 0) {
+            sums = Arrays.copyOf(sums, capacity * stride);
         }
     }
 

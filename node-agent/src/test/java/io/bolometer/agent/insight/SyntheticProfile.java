@@ -1,5 +1,9 @@
 package io.bolometer.agent.insight;
 
+import static io.bolometer.agent.insight.ProtoWriter.lenField;
+import static io.bolometer.agent.insight.ProtoWriter.varint;
+import static io.bolometer.agent.insight.ProtoWriter.varintField;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -107,24 +111,5 @@ final class SyntheticProfile {
 
     private int string(String s) {
         return strings.computeIfAbsent(s, k -> strings.size());
-    }
-
-    private static void varintField(ByteArrayOutputStream out, int field, long value) {
-        varint(out, (long) field << 3);
-        varint(out, value);
-    }
-
-    private static void lenField(ByteArrayOutputStream out, int field, byte[] content) {
-        varint(out, ((long) field << 3) | 2);
-        varint(out, content.length);
-        out.writeBytes(content);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long value) {
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
     }
 }
