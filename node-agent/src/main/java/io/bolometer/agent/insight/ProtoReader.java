@@ -88,9 +88,10 @@ final class ProtoReader {
         }
     }
 
-    /** Reads a string of {@code length} bytes, keeping at most {@code maxBytes} of it (cut at a character). */
+    /** Reads a string field ending at {@code fieldEnd}, keeping at most {@code maxBytes} of it, cut at a character. */
     String string(long fieldEnd, int maxBytes) throws IOException {
-        int length = (int) Math.min(fieldEnd - position(), maxBytes);
+        long available = fieldEnd - position();
+        int length = (int) Math.min(available, maxBytes);
         byte[] bytes = new byte[length];
         for (int copied = 0; copied < length; ) {
             if (next == limit && !fill()) {
@@ -102,16 +103,21 @@ final class ProtoReader {
             copied += n;
         }
         skipTo(fieldEnd);
-        int cut = length;
-        if (length == maxBytes) {
-            while (cut > 0 && (bytes[cut - 1] & 0xC0) == 0x80) {
-                cut--; // a continuation byte: drop the partial character
-            }
-            if (cut > 0 && (bytes[cut - 1] & 0x80) != 0) {
-                cut--;
-            }
+        return new String(bytes, 0, available > length ? wholeCharacters(bytes) : length, StandardCharsets.UTF_8);
+    }
+
+    /** How many leading bytes of a UTF-8 prefix hold whole characters (the last one may have been cut). */
+    static int wholeCharacters(byte[] bytes) {
+        int lead = bytes.length - 1;
+        while (lead >= 0 && (bytes[lead] & 0xC0) == 0x80) {
+            lead--; // continuation bytes of the last character
         }
-        return new String(bytes, 0, cut, StandardCharsets.UTF_8);
+        if (lead < 0) {
+            return 0;
+        }
+        int b = bytes[lead] & 0xff;
+        int width = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+        return lead + width <= bytes.length ? lead + width : lead;
     }
 
     void skipField(int wireType, long end) throws IOException {

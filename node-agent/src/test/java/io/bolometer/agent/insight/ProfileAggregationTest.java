@@ -95,4 +95,16 @@ class ProfileAggregationTest {
         assertThat(summary.total()).isZero();
         assertThat(summary.top()).isEmpty();
     }
+
+    @Test
+    void keepsAtMostAKibibyteOfAFunctionName() throws IOException {
+        String generic = "example.com/shop.Map[" + "\u00e9".repeat(1500) + "]";
+        byte[] profile = new SyntheticProfile("goroutine").sample(List.of(generic), 1).gzipped();
+
+        String kept = summarizer.summarize(ProfileType.GOROUTINE, profile).top().get(0).function();
+
+        assertThat(kept).startsWith("example.com/shop.Map[\u00e9").doesNotContain("\ufffd");
+        assertThat(kept.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(
+                ProfileAggregator.MAX_NAME_BYTES).hasSizeGreaterThan(ProfileAggregator.MAX_NAME_BYTES - 2);
+    }
 }
