@@ -99,7 +99,12 @@ final class ProfileAggregator {
                 case 4 -> location(r, r.lengthDelimited(wireType, Long.MAX_VALUE));
                 case 5 -> function(r, r.lengthDelimited(wireType, Long.MAX_VALUE));
                 case 6 -> string(r, r.lengthDelimited(wireType, Long.MAX_VALUE));
-                case 14 -> defaultSampleTypeName = wantString(r.varint(Long.MAX_VALUE));
+                case 14 -> {
+                    if (wireType != ProtoReader.VARINT) {
+                        throw new ProfileSummarizer.Unreadable("default_sample_type is not a varint");
+                    }
+                    defaultSampleTypeName = wantString(r.varint(Long.MAX_VALUE));
+                }
                 default -> r.skipField(wireType, Long.MAX_VALUE);
             }
         }

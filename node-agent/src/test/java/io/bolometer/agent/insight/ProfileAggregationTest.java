@@ -107,4 +107,15 @@ class ProfileAggregationTest {
         assertThat(kept.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(
                 ProfileAggregator.MAX_NAME_BYTES).hasSizeGreaterThan(ProfileAggregator.MAX_NAME_BYTES - 2);
     }
+
+    @Test
+    void refusesADefaultSampleTypeThatIsNotAVarint() throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        new SyntheticProfile("goroutine").writeTo(body);
+        ProtoWriter.lenField(body, 14, new byte[] {1});
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> summarizer.summarize(ProfileType.GOROUTINE,
+                        body.toByteArray()))
+                .isInstanceOf(ProfileSummarizer.Unreadable.class).hasMessageContaining("default_sample_type");
+    }
 }
