@@ -37,6 +37,8 @@ public final class SpoolUploader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolUploader.class);
 
+    /** The retry delay while draining on shutdown. */
+    static final Duration DRAIN_RETRY = Duration.ofSeconds(1);
     private final ProfileSpool spool;
     private final Function<StoreLocation, ProfileSink> sinks;
     private final UploadListener listener;
@@ -224,6 +226,11 @@ public final class SpoolUploader implements AutoCloseable {
         waiter.waiting = true;
         long generation = ++waiter.generation;
         Duration delay = backoff.delay(attempt);
+        if (!drains.isEmpty() && delay.compareTo(DRAIN_RETRY) > 0) {
+            // shutting down: the grace period is all there is (a new pod gets a new emptyDir), so an attempt that
+            // was in flight when the drain began and then failed is retried soon, not after the full backoff
+            delay = DRAIN_RETRY;
+        }
         try {
             executor.schedule(() -> {
                 if (waiter.generation == generation) {

@@ -208,6 +208,23 @@ class SpoolUploaderTest {
     }
 
     @Test
+    void drainRetriesSoonWhenAnAttemptFailsDuringTheDrain() throws Exception {
+        // seen on a real node: an attempt in flight when the drain began failed, and its next try waited out the
+        // whole backoff, past the pod's grace period; the new pod's emptyDir never saw those profiles again
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
+        sink.failFirst(2);
+        SpoolUploader uploader = uploader(spool, FOREVER, 4);
+        uploader.start();
+        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+
+        assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(sink.attempts(key)).isEqualTo(3);
+        assertThat(spool.count()).isZero();
+    }
+
+    @Test
     void drainGivesUpAfterItsTimeoutAndKeepsTheEntries() throws Exception {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
         spoolProfiles(spool, STORE, 2, "heap");
