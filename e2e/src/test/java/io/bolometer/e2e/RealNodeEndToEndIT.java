@@ -270,9 +270,9 @@ class RealNodeEndToEndIT {
         s3Proxy.refuse();
         double uploadErrors = agentMetric("profiling_errors_total", "stage=\"upload\"");
         annotate(idlePod, "node-it-3");
-        // enough failed attempts that the next ordinary retry is >= 8 s away: only the drain uploads in time
-        Await.until(CAPTURE_WAIT, "the capture waits in the spool after several failed uploads",
-                () -> agentMetric("profiling_spool_profiles", "") >= 4 && agentMetric("profiling_errors_total", "stage=\"upload\"") >= uploadErrors + 16);
+        Await.until(CAPTURE_WAIT, "the capture waits in the spool after a failed upload",
+                () -> agentMetric("profiling_spool_profiles", "") >= TYPES
+                        && agentMetric("profiling_errors_total", "stage=\"upload\"") > uploadErrors);
         Pod old = agentPod();
         System.out.println("Before the rollout restart, the agent's metrics:\n" + agentScrape());
         s3Proxy.accept();
@@ -281,20 +281,38 @@ class RealNodeEndToEndIT {
         assertThat(rollout.succeeded()).as(rollout.toString()).isTrue();
         AtomicReference<Instant> delivered = new AtomicReference<>();
         AtomicReference<String> oldLogs = new AtomicReference<>("");
+        // the kubelet removes a deleted pod's log files right after its container exits: keep copying them
+        Thread tail = new Thread(() -> {
+            long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (System.nanoTime() < until && !Thread.currentThread().isInterrupted()) {
+                String logs = containerLogs(old);
+                if (logs.length() >= oldLogs.get().length()) {
+                    oldLogs.set(logs);
+                }
+                try {
+                    Thread.sleep(50); // pacing a copy loop, not waiting for a condition
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "old-agent-log-tail");
+        tail.setDaemon(true);
+        tail.start();
         Await.until(Duration.ofMinutes(2), "the old agent's spool reaches S3 and the pod is replaced", () -> {
             if (delivered.get() == null && complete(capturesOf(idlePod, "requested")) == before + 1) {
                 delivered.set(Instant.now());
-            }
-            String logs = containerLogs(old);
-            if (!logs.isEmpty()) {
-                oldLogs.set(logs);
             }
             Pod current = agentPod();
             return delivered.get() != null && current != null
                     && !current.getMetadata().getUid().equals(old.getMetadata().getUid()) && ready(current);
         }, () -> "delivered " + delivered.get() + ", keys " + keys() + "\n--- old agent's log\n" + oldLogs.get());
+        Await.until(Duration.ofSeconds(30), "the old agent's log ends", () -> oldLogs.get().contains("Shut down with"));
+        tail.interrupt();
         long grace = old.getSpec().getTerminationGracePeriodSeconds();
         assertThat(seconds(restart, delivered.get())).isLessThan(grace);
+        // the new pod's emptyDir is new: only the old agent can have delivered them, and it says it left nothing
+        assertThat(oldLogs.get()).contains("Shutting down: finishing running captures and draining the spool")
+                .contains("Shut down with an empty spool");
         assertThat(capturesOf(idlePod, "requested").values()).allSatisfy(capture ->
                 assertThat(capture).extracting(RealNodeEndToEndIT::type).doesNotHaveDuplicates().hasSize(4));
         FIGURES.put("rollout_restart_to_spool_delivered_seconds", seconds(restart, delivered.get()));
