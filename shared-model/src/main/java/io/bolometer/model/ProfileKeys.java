@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The object key and the metadata/tags contract of a stored profile (ARCHITECTURE.md "Object key" and "Object
@@ -103,6 +105,27 @@ public final class ProfileKeys {
             used += cost;
         }
         return new ObjectMetadata(metadata, tags(d), dropped);
+    }
+
+    /**
+     * The pod labels that could ever be stored as metadata: in key order, those that fit
+     * {@link #METADATA_BUDGET_BYTES} on their own (the fixed fields left aside, so this is an upper bound of what
+     * {@link #metadata} keeps). The coordinator carries only these into an assignment: a pod's 9,000 labels can't
+     * inflate its node's assignment past what the profiles' metadata would use.
+     */
+    public static SortedMap<String, String> labelsWithinBudget(Map<String, String> labels) {
+        SortedMap<String, String> kept = new TreeMap<>();
+        int used = 0;
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            String name = ObjectMetadata.LABEL_PREFIX + MetadataValues.metadataName(label.getKey());
+            int cost = MetadataValues.budgetBytes(name, MetadataValues.headerValue(label.getValue()));
+            if (names.add(name) && used + cost <= METADATA_BUDGET_BYTES) {
+                kept.put(label.getKey(), label.getValue());
+                used += cost;
+            }
+        }
+        return kept;
     }
 
     private static Map<String, String> tags(ProfileDescriptor d) {

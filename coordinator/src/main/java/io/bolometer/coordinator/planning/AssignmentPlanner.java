@@ -77,7 +77,7 @@ public final class AssignmentPlanner {
             selections.put(configId, new ConfigSelection(configId, selectedPods,
                     selectedNodes.stream().sorted().toList()));
         }
-        return new Plan(assignments(ordered, configsById, nodes), selections, problems);
+        return new Plan(assignments(ordered, configsById, nodes, settings), selections, problems);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class AssignmentPlanner {
     }
 
     private static Map<String, ProfilingAssignmentSpec> assignments(List<Candidate> ordered,
-            Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes) {
+            Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes, PlannerSettings settings) {
         Map<String, List<AssignedTarget>> targetsByNode = new HashMap<>();
         for (Candidate candidate : ordered) {
             if (candidate.configIds.isEmpty()) {
@@ -143,7 +143,7 @@ public final class AssignmentPlanner {
             ProfilingAssignmentSpec spec = new ProfilingAssignmentSpec();
             spec.setNodeName(node);
             // A fresh copy per node: the spec objects are mutable and each assignment is written on its own.
-            spec.setConfigs(used.stream().map(AssignedConfigs::of).toList());
+            spec.setConfigs(used.stream().map(c -> AssignedConfigs.of(c, settings)).toList());
             spec.setTargets(targets);
             assignments.put(node, spec);
         });
