@@ -28,6 +28,8 @@ public final class AssignmentPlanner {
             Comparator.comparing((ProfilingConfig c) -> c.getMetadata().getNamespace())
                     .thenComparing(c -> c.getMetadata().getName());
 
+    static final String HOST_NETWORK_PROBLEM = "a pod with hostNetwork: true is profiled only in the coordinator's"
+            + " namespace (its IP is the node's own address)";
     private final PlannerSettings settings;
 
     public AssignmentPlanner(PlannerSettings settings) {
@@ -63,6 +65,11 @@ public final class AssignmentPlanner {
             for (Candidate candidate : candidates) {
                 PodInfo pod = candidate.pod;
                 if (!selector.matchesNamespaceAndLabels(pod)) {
+                    continue;
+                }
+                if (pod.hostNetwork() && !settings.privileged(pod.namespace())) {
+                    // Its "pod IP" is the node's own address: not a target a tenant may point the agent at.
+                    problems.add(new PodProblem(configId, pod.id(), HOST_NETWORK_PROBLEM));
                     continue;
                 }
                 Result parsed = candidate.parsed();

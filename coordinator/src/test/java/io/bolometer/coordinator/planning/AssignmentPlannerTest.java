@@ -252,6 +252,19 @@ class AssignmentPlannerTest {
     }
 
     @Test
+    void skipsHostNetworkPodsOutsideTheCoordinatorsNamespaceAndSaysWhy() {
+        ProfilingConfig tenant = Configs.in("shop", "all").build();
+        ProfilingConfig platform = Configs.in(COORDINATOR_NAMESPACE, "system").namespace(COORDINATOR_NAMESPACE).build();
+
+        Plan plan = plan(List.of(tenant, platform), Pods.running("shop", "node-exporter").hostNetwork().ip("10.0.0.5").build(),
+                Pods.running(COORDINATOR_NAMESPACE, "agent").hostNetwork().ip("10.0.0.5").build());
+
+        assertThat(plan.assignments().get("node-a").getTargets()).extracting(t -> t.getName()).containsExactly("agent");
+        assertThat(plan.problems()).containsExactly(new PodProblem("shop/all", "shop/node-exporter",
+                AssignmentPlanner.HOST_NETWORK_PROBLEM));
+    }
+
+    @Test
     void carriesOnlyTheLabelsTheProfileMetadataCouldHold() {
         String[] labels = new String[2 * 9000];
         for (int i = 0; i < 9000; i++) {
