@@ -64,6 +64,49 @@ public final class ProfileKeys {
         return normalizedPrefix.isEmpty() ? path : normalizedPrefix + "/" + path;
     }
 
+    /**
+     * The same key with another sequence: {@code …-heap.pprof} and {@code …-heap-2.pprof} become
+     * {@code …-heap-3.pprof} for sequence 3. Used when a conditional upload finds the key taken by another capture.
+     *
+     * @throws IllegalArgumentException when {@code key} is not a profile key of {@code type}
+     */
+    public static String withSequence(String key, ProfileType type, int sequence) {
+        if (sequence < 1) {
+            throw new IllegalArgumentException("sequence starts at 1, was " + sequence);
+        }
+        String base = baseOf(key, type);
+        return base + (sequence == 1 ? "" : "-" + sequence) + ".pprof";
+    }
+
+    /** The sequence of a profile key of {@code type}: 1 for {@code …-heap.pprof}, N for {@code …-heap-N.pprof}. */
+    public static int sequenceOf(String key, ProfileType type) {
+        String withoutExtension = stripExtension(key);
+        String base = baseOf(key, type);
+        return base.length() == withoutExtension.length() ? 1
+                : Integer.parseInt(withoutExtension.substring(base.length() + 1));
+    }
+
+    private static String baseOf(String key, ProfileType type) {
+        String withoutExtension = stripExtension(key);
+        String typeSuffix = "-" + type.wireName();
+        if (withoutExtension.endsWith(typeSuffix)) {
+            return withoutExtension;
+        }
+        int dash = withoutExtension.lastIndexOf('-');
+        if (dash > 0 && withoutExtension.substring(0, dash).endsWith(typeSuffix)
+                && withoutExtension.substring(dash + 1).matches("[1-9][0-9]{0,8}")) {
+            return withoutExtension.substring(0, dash);
+        }
+        throw new IllegalArgumentException("not a " + type.wireName() + " profile key: " + key);
+    }
+
+    private static String stripExtension(String key) {
+        if (!key.endsWith(".pprof")) {
+            throw new IllegalArgumentException("not a profile key: " + key);
+        }
+        return key.substring(0, key.length() - ".pprof".length());
+    }
+
     /** The trigger time as stored in the {@code timestamp} metadata: RFC 3339, UTC, whole seconds. */
     public static String timestamp(Instant triggerTime) {
         return RFC_3339.format(triggerTime);
