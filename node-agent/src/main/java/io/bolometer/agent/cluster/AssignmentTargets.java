@@ -44,6 +44,8 @@ public final class AssignmentTargets {
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
     /** A pprof root: absolute, no authority ({@code //}), no query, only unreserved characters. */
     private static final Pattern PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~\\-/]*");
+    private static final Pattern REGION = Pattern.compile(S3Config.REGION_PATTERN);
+    private static final Pattern CAPTURE_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,63}");
 
     private AssignmentTargets() {
     }
@@ -99,6 +101,12 @@ public final class AssignmentTargets {
                     rejected.add("Not profiling " + pod + " for " + configId + ": the config names no bucket");
                     continue;
                 }
+                if (s3.getRegion() != null && (s3.getRegion().length() > S3Config.MAX_REGION_LENGTH
+                        || !REGION.matcher(s3.getRegion()).matches())) {
+                    // One native S3 client per region: a made-up region per config must not create them without end.
+                    rejected.add("Not profiling " + pod + " for " + configId + ": the config's region is not a region name");
+                    continue;
+                }
                 targets.add(new ProfilingTarget(configId, pod, node, baseUrl, path, service(assigned),
                         assigned.getLabels() == null ? Map.of() : assigned.getLabels(), limits(assigned),
                         TargetSettings.from(config.toSpec()), store(s3), s3.prefixOrDefault(), 0,
@@ -148,7 +156,8 @@ public final class AssignmentTargets {
     }
 
     private static String unhandledToken(String token, String handled) {
-        if (token == null || token.isBlank()) {
+        if (token == null || token.isBlank() || !CAPTURE_TOKEN.matcher(token).matches()) {
+            // The coordinator passes only [A-Za-z0-9._-]{1,63}; anything else would reach logs and status raw.
             return null;
         }
         return Objects.equals(token, handled) ? null : token;

@@ -151,7 +151,8 @@ public final class ProfileCollector {
         int cpuSeconds = target.settings().cpuProfileSeconds();
         CompletableFuture<CaptureOutcome> outcome;
         try {
-            outcome = source.capture(target.baseUrl(), target.pprofPath(), type, cpuSeconds, slot.tempFile());
+            outcome = source.capture(target.baseUrl(), target.pprofPath(), type, cpuSeconds, slot.tempFile(),
+                    more -> spool.grow(slot, more));
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }

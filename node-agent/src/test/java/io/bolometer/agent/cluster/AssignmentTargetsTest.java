@@ -11,6 +11,7 @@ import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.model.v1alpha1.AssignedConfig;
 import io.bolometer.model.v1alpha1.AssignedTarget;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.S3Config;
@@ -129,6 +130,27 @@ class AssignmentTargetsTest {
         List<ProfilingTarget> targets = AssignmentTargets.from(a);
 
         assertThat(targets).extracting(ProfilingTarget::captureToken).containsExactly("t-1", null);
+    }
+
+    @Test
+    void ignoresACaptureTokenThatCouldForgeALogLine() {
+        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
+        pod.setCaptureToken("1\n2026-12-06 INFO Uploaded everything");
+
+        assertThat(AssignmentTargets.from(onePod(pod)).get(0).captureToken()).isNull();
+    }
+
+    @Test
+    void refusesAConfigWhoseRegionIsNotARegionName() {
+        AssignedConfig config = config("shop", "hot", 0, HEAP);
+        config.getS3Config().setRegion("r-1/../x");
+        ProfilingAssignment a = assignment("node-a", List.of(config),
+                List.of(target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"))));
+
+        var mapping = AssignmentTargets.map(a, java.util.Map.of());
+
+        assertThat(mapping.targets()).isEmpty();
+        assertThat(mapping.rejected()).singleElement().asString().contains("region is not a region name");
     }
 
     @Test
