@@ -61,6 +61,11 @@ public final class AssignmentTargets {
      * this run's knowledge, which wins), and only on the pod's first config, so a new token is captured once.
      */
     public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens) {
+        return map(assignment, handledTokens, new FetchTargetGuard(null));
+    }
+
+    /** As above, refusing pod IPs {@code guard} forbids (link-local, the node's own address, loopback). */
+    public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens, FetchTargetGuard guard) {
         if (assignment == null || assignment.getSpec() == null) {
             return new Mapping(List.of(), List.of());
         }
@@ -81,6 +86,11 @@ public final class AssignmentTargets {
                 baseUrl = baseUrl(assigned.getPodIP(), assigned.getPort());
             } catch (IllegalArgumentException e) {
                 rejected.add("Not profiling " + pod + ": " + e.getMessage());
+                continue;
+            }
+            String forbidden = guard.problem(assigned.getPodIP().trim());
+            if (forbidden != null) {
+                rejected.add("Not profiling " + pod + ": " + forbidden);
                 continue;
             }
             String path = assigned.getPath() == null ? PodAnnotations.DEFAULT_PATH : assigned.getPath();
