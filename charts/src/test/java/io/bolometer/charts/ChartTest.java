@@ -79,6 +79,9 @@ class ChartTest {
         var c = container(coordinatorPod(m), "coordinator");
 
         assertThat(env(c, "ALLOWED_S3_ENDPOINTS")).contains("http://minio.storage:9000,https://s3.example.internal");
+        assertThat(env(container(agentPod(m), "agent"), "ALLOWED_S3_ENDPOINTS"))
+                .as("the agent checks the same list again").contains("http://minio.storage:9000,https://s3.example.internal");
+        assertThat(env(container(agentPod(m), "agent"), "POD_NAMESPACE")).contains("fieldRef:metadata.namespace");
         assertThat(env(c, "ALLOWED_S3_BUCKETS")).contains("team-a-profiles,team-b-profiles");
     }
 

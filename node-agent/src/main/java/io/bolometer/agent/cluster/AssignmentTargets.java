@@ -61,11 +61,15 @@ public final class AssignmentTargets {
      * this run's knowledge, which wins), and only on the pod's first config, so a new token is captured once.
      */
     public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens) {
-        return map(assignment, handledTokens, new FetchTargetGuard(null));
+        return map(assignment, handledTokens, new FetchTargetGuard(null), EndpointPolicy.NONE);
     }
 
-    /** As above, refusing pod IPs {@code guard} forbids (link-local, the node's own address, loopback). */
-    public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens, FetchTargetGuard guard) {
+    /**
+     * As above, refusing pod IPs {@code guard} forbids (link-local, the node's own address, loopback) and configs
+     * whose S3 endpoint {@code endpoints} does not allow.
+     */
+    public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens, FetchTargetGuard guard,
+                              EndpointPolicy endpoints) {
         if (assignment == null || assignment.getSpec() == null) {
             return new Mapping(List.of(), List.of());
         }
@@ -109,6 +113,11 @@ public final class AssignmentTargets {
                 S3Config s3 = config.getS3Config();
                 if (s3 == null || s3.getBucket() == null || s3.getBucket().isBlank()) {
                     rejected.add("Not profiling " + pod + " for " + configId + ": the config names no bucket");
+                    continue;
+                }
+                String endpointProblem = endpoints.problem(config.getNamespace(), s3.getEndpoint());
+                if (endpointProblem != null) {
+                    rejected.add("Not profiling " + pod + " for " + configId + ": " + endpointProblem);
                     continue;
                 }
                 if (s3.getRegion() != null && (s3.getRegion().length() > S3Config.MAX_REGION_LENGTH
@@ -202,7 +211,8 @@ public final class AssignmentTargets {
 
     private static StoreLocation store(S3Config s3) {
         String endpoint = s3.getEndpoint() == null || s3.getEndpoint().isBlank() ? null : s3.getEndpoint();
-        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault());
+        // Path-style for every custom endpoint: a bucket name never becomes part of a host name the agent resolves.
+        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault() || endpoint != null);
     }
 
     private static <T> List<T> nullSafe(List<T> list) {
