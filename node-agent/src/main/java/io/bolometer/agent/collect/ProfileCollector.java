@@ -116,6 +116,11 @@ public final class ProfileCollector {
         return gate.busy(pod);
     }
 
+    /** True while the node runs its maximum of captures at once (a new one would be skipped). */
+    public boolean atCapacity() {
+        return gate.inProgress() >= maxConcurrent;
+    }
+
     /** True until {@link #stopAccepting()}-style shutdown began. */
     public boolean accepting() {
         return accepting.get();

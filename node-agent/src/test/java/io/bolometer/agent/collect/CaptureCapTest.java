@@ -44,6 +44,7 @@ class CaptureCapTest {
 
         assertThat(started).containsExactly(true, true, true, false, false);
         assertThat(collector.inProgress()).isEqualTo(3);
+        assertThat(collector.atCapacity()).as("a requested capture waits for a free slot").isTrue();
         assertThat(metrics.scrape()).contains("profiling_captures_skipped_total{reason=\"capture-in-progress\"} 2.0");
     }
 
