@@ -67,6 +67,7 @@ class ChartTest {
         assertThat(env(c, "HEALTH_PORT")).contains("8081");
         assertThat(env(c, "ALLOWED_S3_ENDPOINTS")).contains("");
         assertThat(env(c, "ALLOWED_S3_BUCKETS")).contains("");
+        assertThat(env(c, "S3_TENANT_PREFIXES")).contains("namespace");
         assertThat(Yaml.str(c, "image")).isEqualTo("ghcr.io/bolometer/bolometer-coordinator:0.1.0");
     }
 
@@ -78,7 +79,17 @@ class ChartTest {
         var c = container(coordinatorPod(m), "coordinator");
 
         assertThat(env(c, "ALLOWED_S3_ENDPOINTS")).contains("http://minio.storage:9000,https://s3.example.internal");
+        assertThat(env(container(agentPod(m), "agent"), "ALLOWED_S3_ENDPOINTS"))
+                .as("the agent checks the same list again").contains("http://minio.storage:9000,https://s3.example.internal");
+        assertThat(env(container(agentPod(m), "agent"), "POD_NAMESPACE")).contains("fieldRef:metadata.namespace");
         assertThat(env(c, "ALLOWED_S3_BUCKETS")).contains("team-a-profiles,team-b-profiles");
+    }
+
+    @Test
+    void tenantPrefixesCanBeTurnedOffForTheCoordinator() {
+        var c = container(coordinatorPod(render(Map.of("s3", Map.of("tenantPrefixes", "none")))), "coordinator");
+
+        assertThat(env(c, "S3_TENANT_PREFIXES")).contains("none");
     }
 
     @Test

@@ -34,6 +34,7 @@ class ValuesSchemaTest {
                 arguments("/kubelet/insecureSkipVerify", Map.of("kubelet", Map.of("insecureSkipVerify", "yes"))),
                 arguments("/s3/allowedEndpoints/0", Map.of("s3", Map.of("allowedEndpoints", List.of("minio:9000")))),
                 arguments("/s3/allowedBuckets/0", Map.of("s3", Map.of("allowedBuckets", List.of("Not_A_Bucket")))),
+                arguments("/s3/tenantPrefixes", Map.of("s3", Map.of("tenantPrefixes", "off"))),
                 arguments("/agent/spool/maxBytes", Map.of("agent", Map.of("spool", Map.of("maxBytes", 0)))),
                 arguments("/agent/shutdownGraceSeconds", Map.of("agent", Map.of("shutdownGraceSeconds", 0))),
                 arguments("/agent/resources/limits/memory", Map.of("agent", Map.of("resources", Map.of("limits", Map.of("memory", "lots"))))),

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The running coordinator: informers feed a coalescing queue, the leader reconciles, everyone serves metrics and
@@ -55,11 +57,48 @@ public final class Coordinator implements AutoCloseable {
         CoalescingQueue queue = new CoalescingQueue(reconciler, RECONCILE_QUIET, RECONCILE_MAX_DELAY);
         request[0] = queue::request;
         HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
-                settings.healthPort(), metrics::scrape, cache::synced);
+                settings.healthPort(), metrics::scrape, cache::synced, () -> problems(cache, election, queue));
         cache.start();
         election.start();
         queue.every(settings.resync());
         return new Coordinator(cache, election, queue, writer, http, metrics);
+    }
+
+    /** How long one reconcile may run before {@code /healthz} calls the coordinator wedged. */
+    static final Duration RECONCILE_STUCK_AFTER = Duration.ofMinutes(5);
+
+    /** What makes this process wedged, for {@code /healthz}: empty when it is healthy. */
+    public List<String> problems() {
+        return problems(cache, election, queue);
+    }
+
+    static List<String> problems(ClusterCache cache, LeaderElection election, CoalescingQueue queue) {
+        List<String> problems = new ArrayList<>();
+        if (!cache.alive()) {
+            problems.add("informers stopped: the cache no longer follows the API server");
+        }
+        if (!election.alive()) {
+            problems.add("the leader election loop has ended");
+        }
+        if (!queue.alive(RECONCILE_STUCK_AFTER, System.nanoTime())) {
+            problems.add("the reconcile loop is stuck or gone (a pass running over " + RECONCILE_STUCK_AFTER.toMinutes()
+                    + " minutes)");
+        }
+        return problems;
+    }
+
+    /** Closes the caches' informers only: what a watch that can't be re-established does (tests). */
+    void stopInformersForTest() {
+        cache.close();
+    }
+
+    /** Ends the leader election loop as a crash of its thread would (tests). */
+    void killLeaderElectionForTest() {
+        election.killLoopForTest();
+    }
+
+    public int healthPort() {
+        return http.healthPort();
     }
 
     /** Asks for a reconcile soon (as any watched change does). */

@@ -13,7 +13,16 @@ import org.slf4j.Logger;
 /** The coordinator's settings, from environment variables (ARCHITECTURE.md "Process settings"), each with a default. */
 public record CoordinatorSettings(String podName, String podNamespace, String leaseName, String bindHost,
                                   int metricsPort, int healthPort, List<String> allowedEndpoints,
-                                  List<String> allowedBuckets, LeaderElection.Timing leaseTiming, Duration resync) {
+                                  List<String> allowedBuckets, boolean tenantPrefixes, LeaderElection.Timing leaseTiming,
+                                  Duration resync) {
+
+    /** Settings with tenant prefixes on ({@code S3_TENANT_PREFIXES=namespace}, the default). */
+    public CoordinatorSettings(String podName, String podNamespace, String leaseName, String bindHost, int metricsPort,
+                               int healthPort, List<String> allowedEndpoints, List<String> allowedBuckets,
+                               LeaderElection.Timing leaseTiming, Duration resync) {
+        this(podName, podNamespace, leaseName, bindHost, metricsPort, healthPort, allowedEndpoints, allowedBuckets, true,
+                leaseTiming, resync);
+    }
 
     public static CoordinatorSettings fromEnvironment(Map<String, String> env) {
         return new CoordinatorSettings(
@@ -25,6 +34,7 @@ public record CoordinatorSettings(String podName, String podNamespace, String le
                 Integer.parseInt(env.getOrDefault("HEALTH_PORT", "8081")),
                 list(env.get("ALLOWED_S3_ENDPOINTS")),
                 list(env.get("ALLOWED_S3_BUCKETS")),
+                tenantPrefixes(env.get("S3_TENANT_PREFIXES")),
                 leaseTiming(env),
                 Duration.ofSeconds(30));
     }
@@ -65,16 +75,27 @@ public record CoordinatorSettings(String podName, String podNamespace, String le
         return Duration.ofSeconds(seconds);
     }
 
+    /** {@code S3_TENANT_PREFIXES}: {@code namespace} (default) or {@code none}; anything else refuses to start. */
+    static boolean tenantPrefixes(String value) {
+        if (value == null || value.isBlank() || value.strip().equals("namespace")) {
+            return true;
+        }
+        if (value.strip().equals("none")) {
+            return false;
+        }
+        throw new IllegalArgumentException("S3_TENANT_PREFIXES must be 'namespace' or 'none', got '" + value + "'");
+    }
+
     public PlannerSettings planner() {
-        return new PlannerSettings(podNamespace, allowedEndpoints, allowedBuckets);
+        return new PlannerSettings(podNamespace, allowedEndpoints, allowedBuckets, tenantPrefixes);
     }
 
     public void log(Logger log) {
         log.info("Coordinator settings: POD_NAME={} POD_NAMESPACE={} LEASE_NAME={} METRICS_PORT={} HEALTH_PORT={} "
-                        + "ALLOWED_S3_ENDPOINTS={} ALLOWED_S3_BUCKETS={} LEASE_DURATION_SECONDS={} "
+                        + "ALLOWED_S3_ENDPOINTS={} ALLOWED_S3_BUCKETS={} S3_TENANT_PREFIXES={} LEASE_DURATION_SECONDS={} "
                         + "LEASE_RENEW_DEADLINE_SECONDS={} LEASE_RETRY_PERIOD_SECONDS={}", podName, podNamespace,
                 leaseName, metricsPort, healthPort, allowedEndpoints, allowedBuckets.isEmpty() ? "(any)" : allowedBuckets,
-                leaseTiming.lease().toSeconds(), leaseTiming.renewDeadline().toSeconds(),
+                tenantPrefixes ? "namespace" : "none", leaseTiming.lease().toSeconds(), leaseTiming.renewDeadline().toSeconds(),
                 leaseTiming.retryPeriod().toSeconds());
     }
 

@@ -45,4 +45,13 @@ class CoordinatorSettingsTest {
         assertThatThrownBy(() -> CoordinatorSettings.fromEnvironment(Map.of("LEASE_RETRY_PERIOD_SECONDS", "0")))
                 .hasMessage("LEASE_RETRY_PERIOD_SECONDS must be at least 1 second, got 0");
     }
+
+    @Test
+    void tenantPrefixesAreOnUnlessTheEnvironmentSaysNone() {
+        assertThat(CoordinatorSettings.fromEnvironment(Map.of()).planner().tenantPrefixes()).isTrue();
+        assertThat(CoordinatorSettings.fromEnvironment(Map.of("S3_TENANT_PREFIXES", "namespace")).planner().tenantPrefixes()).isTrue();
+        assertThat(CoordinatorSettings.fromEnvironment(Map.of("S3_TENANT_PREFIXES", "none")).planner().tenantPrefixes()).isFalse();
+        assertThatThrownBy(() -> CoordinatorSettings.fromEnvironment(Map.of("S3_TENANT_PREFIXES", "off")))
+                .hasMessage("S3_TENANT_PREFIXES must be 'namespace' or 'none', got 'off'");
+    }
 }

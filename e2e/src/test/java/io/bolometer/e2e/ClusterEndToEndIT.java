@@ -157,7 +157,7 @@ class ClusterEndToEndIT {
                 spec:
                   selector: {namespace: shop, labelSelector: {app: checkout}}
                   thresholds: {cpuThresholdPercent: 80, memoryThresholdPercent: 90, checkIntervalSeconds: 5, cooldownSeconds: 300}
-                  s3Config: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
+                  s3Config: {bucket: %s, prefix: shop/profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
                   profileTypes: [cpu, heap]
                   cpuProfileSeconds: 2
                 """.formatted(BUCKET, s3.endpoint()));
@@ -175,7 +175,7 @@ class ClusterEndToEndIT {
                 () -> keysOf("checkout-a1").size() == 2, () -> keysOf("checkout-a1").toString());
         String key = keysOf("checkout-a1").get(0);
         Map<String, String> meta = s3.client().headObject(r -> r.bucket(BUCKET).key(key)).metadata();
-        assertThat(key).matches("profiles/\\d{4}-\\d{2}-\\d{2}/checkout/\\d{14}-checkout-a1-(cpu|heap)\\.pprof");
+        assertThat(key).matches("shop/profiles/\\d{4}-\\d{2}-\\d{2}/checkout/\\d{14}-checkout-a1-(cpu|heap)\\.pprof");
         assertThat(meta).containsEntry("node", "node-a").containsEntry("reason", "threshold-exceeded")
                 .containsEntry("pod-namespace", NS).containsEntry("label-app", "checkout");
         assertThat(keysOf("checkout-a2")).isEmpty();

@@ -6,6 +6,7 @@ import io.bolometer.agent.capture.ProfileCapturer;
 import io.bolometer.agent.capture.ProfileFetcher;
 import io.bolometer.agent.collect.KeyAllocator;
 import io.bolometer.agent.collect.ProfileCollector;
+import io.bolometer.agent.collect.ProfileSource;
 import io.bolometer.agent.collect.TargetScheduler;
 import io.bolometer.agent.http.HealthAndMetricsServer;
 import io.bolometer.agent.metrics.AgentMetrics;
@@ -111,7 +112,7 @@ public final class AgentRuntime implements AutoCloseable {
         ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
         ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher,
                 new PprofValidator(settings.fetchLimits().maxDecompressedBytes()));
-        ProfileCollector collector = new ProfileCollector(capturer::capture, spool, uploader::wake, keys, metrics,
+        ProfileCollector collector = new ProfileCollector(ProfileSource.of(capturer), spool, uploader::wake, keys, metrics,
                 listener, clock);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bolometer-scheduler");
@@ -145,6 +146,12 @@ public final class AgentRuntime implements AutoCloseable {
             public void failed(SpooledProfile profile, Throwable cause, int attempt) {
                 metrics.error("upload");
                 next.failed(profile, cause, attempt);
+            }
+
+            @Override
+            public void abandoned(SpooledProfile profile, Throwable cause, int attempts) {
+                metrics.uploadAbandoned();
+                next.abandoned(profile, cause, attempts);
             }
         };
     }

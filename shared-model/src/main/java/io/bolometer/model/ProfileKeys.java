@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The object key and the metadata/tags contract of a stored profile (ARCHITECTURE.md "Object key" and "Object
@@ -62,6 +64,49 @@ public final class ProfileKeys {
         return normalizedPrefix.isEmpty() ? path : normalizedPrefix + "/" + path;
     }
 
+    /**
+     * The same key with another sequence: {@code …-heap.pprof} and {@code …-heap-2.pprof} become
+     * {@code …-heap-3.pprof} for sequence 3. Used when a conditional upload finds the key taken by another capture.
+     *
+     * @throws IllegalArgumentException when {@code key} is not a profile key of {@code type}
+     */
+    public static String withSequence(String key, ProfileType type, int sequence) {
+        if (sequence < 1) {
+            throw new IllegalArgumentException("sequence starts at 1, was " + sequence);
+        }
+        String base = baseOf(key, type);
+        return base + (sequence == 1 ? "" : "-" + sequence) + ".pprof";
+    }
+
+    /** The sequence of a profile key of {@code type}: 1 for {@code …-heap.pprof}, N for {@code …-heap-N.pprof}. */
+    public static int sequenceOf(String key, ProfileType type) {
+        String withoutExtension = stripExtension(key);
+        String base = baseOf(key, type);
+        return base.length() == withoutExtension.length() ? 1
+                : Integer.parseInt(withoutExtension.substring(base.length() + 1));
+    }
+
+    private static String baseOf(String key, ProfileType type) {
+        String withoutExtension = stripExtension(key);
+        String typeSuffix = "-" + type.wireName();
+        if (withoutExtension.endsWith(typeSuffix)) {
+            return withoutExtension;
+        }
+        int dash = withoutExtension.lastIndexOf('-');
+        if (dash > 0 && withoutExtension.substring(0, dash).endsWith(typeSuffix)
+                && withoutExtension.substring(dash + 1).matches("[1-9][0-9]{0,8}")) {
+            return withoutExtension.substring(0, dash);
+        }
+        throw new IllegalArgumentException("not a " + type.wireName() + " profile key: " + key);
+    }
+
+    private static String stripExtension(String key) {
+        if (!key.endsWith(".pprof")) {
+            throw new IllegalArgumentException("not a profile key: " + key);
+        }
+        return key.substring(0, key.length() - ".pprof".length());
+    }
+
     /** The trigger time as stored in the {@code timestamp} metadata: RFC 3339, UTC, whole seconds. */
     public static String timestamp(Instant triggerTime) {
         return RFC_3339.format(triggerTime);
@@ -103,6 +148,27 @@ public final class ProfileKeys {
             used += cost;
         }
         return new ObjectMetadata(metadata, tags(d), dropped);
+    }
+
+    /**
+     * The pod labels that could ever be stored as metadata: in key order, those that fit
+     * {@link #METADATA_BUDGET_BYTES} on their own (the fixed fields left aside, so this is an upper bound of what
+     * {@link #metadata} keeps). The coordinator carries only these into an assignment: a pod's 9,000 labels can't
+     * inflate its node's assignment past what the profiles' metadata would use.
+     */
+    public static SortedMap<String, String> labelsWithinBudget(Map<String, String> labels) {
+        SortedMap<String, String> kept = new TreeMap<>();
+        int used = 0;
+        Set<String> names = new HashSet<>();
+        for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
+            String name = ObjectMetadata.LABEL_PREFIX + MetadataValues.metadataName(label.getKey());
+            int cost = MetadataValues.budgetBytes(name, MetadataValues.headerValue(label.getValue()));
+            if (names.add(name) && used + cost <= METADATA_BUDGET_BYTES) {
+                kept.put(label.getKey(), label.getValue());
+                used += cost;
+            }
+        }
+        return kept;
     }
 
     private static Map<String, String> tags(ProfileDescriptor d) {

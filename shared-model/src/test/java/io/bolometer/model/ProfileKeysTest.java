@@ -82,4 +82,20 @@ class ProfileKeysTest {
     void formatsTimestampAsRfc3339UtcSeconds() {
         assertThat(ProfileKeys.timestamp(Instant.parse("2024-01-15T12:00:00.750Z"))).isEqualTo("2024-01-15T12:00:00Z");
     }
+
+    @Test
+    void givesAKeyTheNextSequenceAfterTheTypeNotAfterAPodNameEndingInADigit() {
+        String first = ProfileKeys.objectKey("shop/profiles", Instant.parse("2024-01-15T12:00:00Z"), "app",
+                "app-2", ProfileType.HEAP, 1);
+
+        assertThat(first).endsWith("/20240115120000-app-2-heap.pprof");
+        assertThat(ProfileKeys.sequenceOf(first, ProfileType.HEAP)).isEqualTo(1);
+        String second = ProfileKeys.withSequence(first, ProfileType.HEAP, 2);
+        assertThat(second).endsWith("/20240115120000-app-2-heap-2.pprof");
+        assertThat(ProfileKeys.sequenceOf(second, ProfileType.HEAP)).isEqualTo(2);
+        assertThat(ProfileKeys.withSequence(second, ProfileType.HEAP, 3)).endsWith("/20240115120000-app-2-heap-3.pprof");
+        assertThat(ProfileKeys.withSequence(second, ProfileType.HEAP, 1)).isEqualTo(first);
+        assertThatThrownBy(() -> ProfileKeys.withSequence(first, ProfileType.CPU, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -175,4 +175,25 @@ class ProfileMetadataTest {
         assertThatThrownBy(() -> new ProfileDescriptor("p", "ns", ProfileType.HEAP, CaptureReason.REQUESTED, NOON,
                 null, null, null)).isInstanceOf(NullPointerException.class).hasMessage("service");
     }
+
+    @Test
+    void carriesIntoAssignmentsOnlyTheLabelsTheMetadataBudgetCouldHold() {
+        Map<String, String> labels = new TreeMap<>();
+        IntStream.range(0, 9000).forEach(i -> labels.put(String.format("k%04d", i), "v".repeat(20)));
+
+        Map<String, String> kept = ProfileKeys.labelsWithinBudget(labels);
+
+        // each costs "x-amz-meta-label-k0000" (22 bytes) + 20: 47 of them fit 2000 bytes
+        assertThat(kept).hasSize(47).containsKey("k0046").doesNotContainKey("k0047");
+        assertThat(ProfileKeys.metadata(withLabels(labels)).metadata().keySet())
+                .as("what metadata keeps is a subset of what the assignment carries")
+                .filteredOn(name -> name.startsWith("label-")).allMatch(name -> kept.containsKey(name.substring(6)));
+    }
+
+    @Test
+    void skipsOneHugeLabelButKeepsTheSmallOnesAfterIt() {
+        Map<String, String> kept = ProfileKeys.labelsWithinBudget(Map.of("a", "x".repeat(5000), "b", "small"));
+
+        assertThat(kept).containsOnlyKeys("b");
+    }
 }

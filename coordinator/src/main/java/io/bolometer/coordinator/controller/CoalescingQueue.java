@@ -27,6 +27,8 @@ public final class CoalescingQueue implements AutoCloseable {
     private final long maxDelayNanos;
     // Guarded by this.
     private boolean pending;
+    /** System.nanoTime() when the running job started, 0 while none runs. */
+    private volatile long runningSince;
     private long firstRequest;
     private long lastRequest;
 
@@ -69,7 +71,21 @@ public final class CoalescingQueue implements AutoCloseable {
             }
             pending = false;
         }
-        job.run();
+        runningSince = now == 0 ? 1 : now;
+        try {
+            job.run();
+        } finally {
+            runningSince = 0;
+        }
+    }
+
+    /**
+     * False when the job has been running longer than {@code stuckAfter} (a wedged reconcile: every write has a
+     * timeout, so a healthy pass ends) or the queue's thread is gone.
+     */
+    public boolean alive(Duration stuckAfter, long nowNanos) {
+        long since = runningSince;
+        return !executor.isShutdown() && (since == 0 || nowNanos - since < stuckAfter.toNanos());
     }
 
     /** Also runs the job every {@code period}, e.g. to fold agent status. */

@@ -3,7 +3,9 @@ package io.bolometer.coordinator.controller;
 import io.bolometer.coordinator.kube.ClusterCache;
 import io.bolometer.coordinator.kube.KubeWriter;
 import io.bolometer.coordinator.metrics.CoordinatorMetrics;
+import io.bolometer.coordinator.planning.AssignmentBudget;
 import io.bolometer.coordinator.planning.AssignmentPlanner;
+import io.bolometer.coordinator.planning.Echo;
 import io.bolometer.coordinator.planning.ConfigSelection;
 import io.bolometer.coordinator.planning.Plan;
 import io.bolometer.coordinator.planning.PlannerSettings;
@@ -11,6 +13,7 @@ import io.bolometer.coordinator.planning.PodInfo;
 import io.bolometer.coordinator.planning.PodProblem;
 import io.bolometer.coordinator.planning.SpecValidator;
 import io.bolometer.coordinator.planning.StatusAggregator;
+import io.bolometer.coordinator.planning.StatusAggregator.Trouble;
 import io.bolometer.coordinator.planning.Validation;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
@@ -36,11 +39,19 @@ import org.slf4j.LoggerFactory;
  * One pass over everything: validate every config, plan with the valid ones, write only the assignments that
  * differ from the server's, delete those no node needs, fold agent status into each config and write the
  * statuses and Events that changed. Observe → validate → reconcile → status, as Flink's operator does.
+ *
+ * <p>Failures stay where they start: every write is tried on its own, and a failed one (a node's assignment, one
+ * config's status, one Event) is counted, logged once and recorded on the configs it concerns ({@code Ready=False}
+ * with the reason), while the pass goes on with every other node and config. Only losing the lease stops a pass.
  */
 public final class Reconciler implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     /** Reason of the Warning Event on a pod whose {@code profiling.io/*} annotations can't be used. */
     public static final String INVALID_ANNOTATION = "InvalidAnnotation";
+    /** Reason on {@code Ready} of a config whose targets on some node could not be written. */
+    public static final String ASSIGNMENT_NOT_WRITTEN = "AssignmentNotWritten";
+    /** Longest server message quoted in a condition or log line. */
+    private static final int MAX_ERROR_LENGTH = 200;
 
     private final ClusterCache cache;
     private final KubeWriter writer;
@@ -49,6 +60,10 @@ public final class Reconciler implements Runnable {
     private final Clock clock;
     private final SpecValidator validator;
     private final AssignmentPlanner planner;
+    private final AssignmentBudget budget;
+    /** Failures logged at WARN already; logged again only after they stopped and came back. */
+    private final Set<String> loggedFailures = new HashSet<>();
+    private final Set<String> failuresThisPass = new HashSet<>();
     private final StatusAggregator aggregator = new StatusAggregator();
     /** The last Event sent per config (reason + message), so a reconcile does not repeat it. */
     private final Map<String, String> lastEvent = new HashMap<>();
@@ -56,6 +71,13 @@ public final class Reconciler implements Runnable {
 
     public Reconciler(ClusterCache cache, KubeWriter writer, BooleanSupplier leading, PlannerSettings settings,
                       CoordinatorMetrics metrics, Clock clock) {
+        this(cache, writer, leading, settings, metrics, clock, AssignmentBudget.DEFAULT_BUDGET_BYTES);
+    }
+
+    /** @param assignmentBudgetBytes the largest assignment spec written (JSON bytes), well below etcd's limit */
+    public Reconciler(ClusterCache cache, KubeWriter writer, BooleanSupplier leading, PlannerSettings settings,
+                      CoordinatorMetrics metrics, Clock clock, int assignmentBudgetBytes) {
+        this.budget = new AssignmentBudget(assignmentBudgetBytes);
         this.cache = cache;
         this.writer = writer;
         this.leading = leading;
@@ -73,8 +95,16 @@ public final class Reconciler implements Runnable {
             return;
         }
         try {
+            failuresThisPass.clear();
             reconcile();
-            metrics.reconciled("success", Duration.between(started, clock.instant()));
+            loggedFailures.retainAll(failuresThisPass);
+            if (failuresThisPass.isEmpty()) {
+                metrics.reconciled("success", Duration.between(started, clock.instant()));
+            } else {
+                metrics.reconciled("error", Duration.between(started, clock.instant()));
+                LOG.debug("Reconciled with {} failed writes; retrying at the next change or resync",
+                        failuresThisPass.size());
+            }
         } catch (KubeWriter.NotLeaderException e) {
             LOG.info("Stopped reconciling mid-way: this replica lost the lease");
             metrics.reconciled("skipped", Duration.between(started, clock.instant()));
@@ -97,42 +127,91 @@ public final class Reconciler implements Runnable {
             }
         }
         Plan plan = planner.plan(valid, cache.pods(), cache.nodes());
-        writeAssignments(plan);
+        AssignmentBudget.Outcome budgeted = budget.apply(plan.assignments());
+        Map<String, List<Trouble>> troubles = new HashMap<>();
+        budgeted.leftOut().forEach((configId, messages) -> messages.forEach(message -> {
+            troubles.computeIfAbsent(configId, id -> new ArrayList<>()).add(new Trouble(AssignmentBudget.REASON, message));
+            failedOnce("budget|" + configId + "|" + message, "Left config {} out of a node: {}", configId, message);
+        }));
+        writeAssignments(budgeted.assignments(), troubles);
         reportProblems(plan.problems());
         List<ProfilingAssignment> assignments = cache.assignments();
         for (ProfilingConfig config : configs) {
             Validation validation = validations.get(config.id());
             ConfigSelection selection = plan.selections().get(config.id());
-            ProfilingConfigStatus status = aggregator.aggregate(config, validation, selection, assignments, clock.instant());
-            if (!status.equals(config.getStatus())) {
-                writer.writeStatus(config, status);
-            }
-            emitEvent(config, validation, status);
+            ProfilingConfigStatus status = aggregator.aggregate(config, validation, selection, assignments,
+                    troubles.getOrDefault(config.id(), List.of()), clock.instant());
+            isolated("status of " + config.id(), () -> {
+                if (!status.equals(config.getStatus())) {
+                    writer.writeStatus(config, status);
+                }
+            });
+            isolated("Event on " + config.id(), () -> emitEvent(config, validation, status));
         }
         lastEvent.keySet().retainAll(validations.keySet());
-        metrics.assignedTargets(plan.assignments().values().stream().mapToInt(s -> s.getTargets().size()).sum());
+        metrics.assignedTargets(budgeted.assignments().values().stream().mapToInt(s -> s.getTargets().size()).sum());
     }
 
-    private void writeAssignments(Plan plan) {
+    private void writeAssignments(Map<String, ProfilingAssignmentSpec> wantedByNode, Map<String, List<Trouble>> troubles) {
         Map<String, ProfilingAssignment> existing = new HashMap<>();
         for (ProfilingAssignment assignment : cache.assignments()) {
             existing.put(assignment.getMetadata().getName(), assignment);
         }
-        for (Map.Entry<String, ProfilingAssignmentSpec> wanted : plan.assignments().entrySet()) {
-            ProfilingAssignment current = existing.get(wanted.getKey());
-            if (current == null) {
-                writer.createAssignment(wanted.getKey(), wanted.getValue());
-                LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), wanted.getKey());
-            } else if (!wanted.getValue().equals(current.getSpec())) {
-                writer.replaceAssignmentSpec(wanted.getKey(), wanted.getValue());
-                LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), wanted.getKey());
+        for (Map.Entry<String, ProfilingAssignmentSpec> wanted : wantedByNode.entrySet()) {
+            String node = wanted.getKey();
+            ProfilingAssignment current = existing.get(node);
+            String error = isolated("assignment of node " + node, () -> {
+                if (current == null) {
+                    writer.createAssignment(node, wanted.getValue());
+                    LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), node);
+                } else if (!wanted.getValue().equals(current.getSpec())) {
+                    writer.replaceAssignmentSpec(node, wanted.getValue());
+                    LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), node);
+                }
+            });
+            if (error != null) {
+                for (var config : wanted.getValue().getConfigs()) {
+                    troubles.computeIfAbsent(config.id(), id -> new ArrayList<>()).add(new Trouble(
+                            ASSIGNMENT_NOT_WRITTEN, "the assignment of node " + node + " could not be written: " + error));
+                }
             }
         }
         for (String node : existing.keySet()) {
-            if (!plan.assignments().containsKey(node)) {
-                writer.deleteAssignment(node);
-                LOG.info("Removed the assignment of node {}: no pods to profile there", node);
+            if (!wantedByNode.containsKey(node)) {
+                isolated("deletion of the assignment of node " + node, () -> {
+                    writer.deleteAssignment(node);
+                    LOG.info("Removed the assignment of node {}: no pods to profile there", node);
+                });
             }
+        }
+    }
+
+    /**
+     * Runs one write on its own: a failure is counted, logged once (until it recovers) and returned as a short
+     * message, never thrown, so the pass goes on. Losing the lease still ends the pass.
+     *
+     * @return null when it worked, else the cut error message
+     */
+    private String isolated(String what, Runnable write) {
+        try {
+            write.run();
+            return null;
+        } catch (KubeWriter.NotLeaderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.kubeError();
+            String error = Echo.cut(String.valueOf(e.getMessage()).replaceAll("\\s+", " "), MAX_ERROR_LENGTH);
+            failedOnce(what, "Could not write the {}: {}; going on with the rest", what, error);
+            return error;
+        }
+    }
+
+    private void failedOnce(String key, String format, Object... arguments) {
+        failuresThisPass.add(key);
+        if (loggedFailures.add(key)) {
+            LOG.warn(format, arguments);
+        } else {
+            LOG.debug(format, arguments);
         }
     }
 
@@ -182,11 +261,12 @@ public final class Reconciler implements Runnable {
             String configs = String.join(", ", entry.getValue());
             LOG.warn("Not profiling pod {} for config {}: {}", podId, configs, message);
             PodInfo pod = pods.get(podId);
-            if (pod != null) {
-                writer.podEvent(pod.namespace(), pod.name(), pod.uid(), "Warning", INVALID_ANNOTATION,
-                        "Not profiled for ProfilingConfig " + configs + ": " + message);
+            String failed = pod == null ? null : isolated("Event on pod " + podId, () -> writer.podEvent(pod.namespace(),
+                    pod.name(), pod.uid(), "Warning", INVALID_ANNOTATION,
+                    "Not profiled for ProfilingConfig " + configs + ": " + message));
+            if (failed == null) {
+                reportedProblems.add(entry.getKey());
             }
-            reportedProblems.add(entry.getKey());
         }
     }
 }

@@ -17,10 +17,19 @@ public final class HealthAndMetricsServer implements AutoCloseable {
 
     public HealthAndMetricsServer(String host, int metricsPort, int healthPort, Supplier<String> scrape,
                                   BooleanSupplier ready) throws IOException {
+        this(host, metricsPort, healthPort, scrape, ready, java.util.List::of);
+    }
+
+    /** @param problems why the process is wedged (empty when healthy): {@code /healthz} answers 503 with them */
+    public HealthAndMetricsServer(String host, int metricsPort, int healthPort, Supplier<String> scrape,
+                                  BooleanSupplier ready, Supplier<java.util.List<String>> problems) throws IOException {
         metrics = HttpServer.create(new InetSocketAddress(host, metricsPort), 16);
         metrics.createContext("/metrics", ex -> answer(ex, 200, scrape.get(), "text/plain; version=0.0.4; charset=utf-8"));
         health = HttpServer.create(new InetSocketAddress(host, healthPort), 16);
-        health.createContext("/healthz", ex -> answer(ex, 200, "ok\n", "text/plain"));
+        health.createContext("/healthz", ex -> {
+            java.util.List<String> wrong = problems.get();
+            answer(ex, wrong.isEmpty() ? 200 : 503, wrong.isEmpty() ? "ok\n" : String.join("\n", wrong) + "\n", "text/plain");
+        });
         health.createContext("/readyz", ex -> {
             boolean ok = ready.getAsBoolean();
             answer(ex, ok ? 200 : 503, ok ? "ok\n" : "not ready\n", "text/plain");

@@ -72,6 +72,11 @@ public final class ClusterCache implements AutoCloseable {
                 });
     }
 
+    /** False once an informer stopped (a watch that could not be re-established): the cache no longer follows. */
+    public boolean alive() {
+        return informers.stream().allMatch(SharedIndexInformer::isRunning);
+    }
+
     public boolean synced() {
         return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
     }

@@ -109,6 +109,17 @@ public final class LeaderElection implements AutoCloseable {
         onChange.run();
     }
 
+    /** Ends the election loop as a crash of its thread would, without releasing the lease (tests). */
+    public void killLoopForTest() {
+        executor.shutdownNow();
+    }
+
+    /** False when the election loop has ended for good (its thread gone, or it could not be restarted). */
+    public boolean alive() {
+        CompletableFuture<?> current = running;
+        return closed || (!executor.isShutdown() && (current == null || !current.isDone()));
+    }
+
     /** True while this replica holds the lease and renewed it less than the renew deadline ago. */
     public boolean leading() {
         if (!leading) {

@@ -15,7 +15,8 @@ public final class AssignedConfigs {
     private AssignedConfigs() {
     }
 
-    public static AssignedConfig of(ProfilingConfig config) {
+    /** @param settings decide the prefix of a config that sets none ({@link TenantPrefixes#defaultPrefix}) */
+    public static AssignedConfig of(ProfilingConfig config, PlannerSettings settings) {
         ProfilingConfigSpec spec = config.getSpec() == null ? new ProfilingConfigSpec() : config.getSpec();
         AssignedConfig assigned = new AssignedConfig();
         assigned.setNamespace(config.getMetadata().getNamespace());
@@ -27,7 +28,9 @@ public final class AssignedConfigs {
         OnDemand onDemand = spec.onDemandOrDefault();
         assigned.setOnDemand(new OnDemand(onDemand.enabledOrDefault(), onDemand.intervalOrDefault()));
         S3Config s3 = spec.getS3Config() == null ? new S3Config() : spec.getS3Config();
-        assigned.setS3Config(new S3Config(s3.getBucket(), s3.prefixOrDefault(), blankToNull(s3.getRegion()),
+        String prefix = s3.getPrefix() == null
+                ? TenantPrefixes.defaultPrefix(config.getMetadata().getNamespace(), settings) : s3.getPrefix();
+        assigned.setS3Config(new S3Config(s3.getBucket(), prefix, blankToNull(s3.getRegion()),
                 blankToNull(s3.getEndpoint()), s3.forcePathStyleOrDefault()));
         assigned.setProfileTypes(spec.profileTypesOrDefault());
         assigned.setCpuProfileSeconds(spec.cpuProfileSecondsOrDefault());

@@ -1,10 +1,11 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.coordinator.planning.PodAnnotationsParser.PprofEndpoint;
+import io.bolometer.model.ProfileKeys;
 import io.bolometer.model.ServiceNames;
 import io.bolometer.model.v1alpha1.AssignedTarget;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * Resolves one selected pod into the target its node's agent profiles: endpoint, service name, labels, and the
@@ -34,8 +35,10 @@ public final class AssignedTargets {
         target.setCaptureToken(endpoint.captureToken());
         ServiceNames.Owner owner = pod.ownerName() == null ? null : new ServiceNames.Owner(pod.ownerKind(), pod.ownerName());
         target.setService(ServiceNames.derive(pod.labels(), owner, pod.name()));
-        // Sorted, and absent rather than empty, so the object reads the same after a round trip through the API.
-        target.setLabels(pod.labels().isEmpty() ? null : new TreeMap<>(pod.labels()));
+        // Only the labels the object metadata could hold (a pod's 9,000 labels can't inflate the assignment); sorted,
+        // and absent rather than empty, so the object reads the same after a round trip through the API.
+        Map<String, String> labels = ProfileKeys.labelsWithinBudget(pod.labels());
+        target.setLabels(labels.isEmpty() ? null : labels);
         target.setConfigs(List.copyOf(configIds));
         Basis<Double> cpu = resolve(pod.cpuLimitCores(), pod.cpuRequestCores(),
                 node == null ? null : node.allocatableCpuCores());

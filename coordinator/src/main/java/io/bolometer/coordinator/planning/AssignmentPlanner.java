@@ -28,6 +28,8 @@ public final class AssignmentPlanner {
             Comparator.comparing((ProfilingConfig c) -> c.getMetadata().getNamespace())
                     .thenComparing(c -> c.getMetadata().getName());
 
+    static final String HOST_NETWORK_PROBLEM = "a pod with hostNetwork: true is profiled only in the coordinator's"
+            + " namespace (its IP is the node's own address)";
     private final PlannerSettings settings;
 
     public AssignmentPlanner(PlannerSettings settings) {
@@ -65,6 +67,11 @@ public final class AssignmentPlanner {
                 if (!selector.matchesNamespaceAndLabels(pod)) {
                     continue;
                 }
+                if (pod.hostNetwork() && !settings.privileged(pod.namespace())) {
+                    // Its "pod IP" is the node's own address: not a target a tenant may point the agent at.
+                    problems.add(new PodProblem(configId, pod.id(), HOST_NETWORK_PROBLEM));
+                    continue;
+                }
                 Result parsed = candidate.parsed();
                 parsed.problems().forEach(message -> problems.add(new PodProblem(configId, pod.id(), message)));
                 if (parsed.endpoint() == null) {
@@ -77,7 +84,7 @@ public final class AssignmentPlanner {
             selections.put(configId, new ConfigSelection(configId, selectedPods,
                     selectedNodes.stream().sorted().toList()));
         }
-        return new Plan(assignments(ordered, configsById, nodes), selections, problems);
+        return new Plan(assignments(ordered, configsById, nodes, settings), selections, problems);
     }
 
     /**
@@ -123,7 +130,7 @@ public final class AssignmentPlanner {
     }
 
     private static Map<String, ProfilingAssignmentSpec> assignments(List<Candidate> ordered,
-            Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes) {
+            Map<String, ProfilingConfig> configsById, Map<String, NodeInfo> nodes, PlannerSettings settings) {
         Map<String, List<AssignedTarget>> targetsByNode = new HashMap<>();
         for (Candidate candidate : ordered) {
             if (candidate.configIds.isEmpty()) {
@@ -143,7 +150,7 @@ public final class AssignmentPlanner {
             ProfilingAssignmentSpec spec = new ProfilingAssignmentSpec();
             spec.setNodeName(node);
             // A fresh copy per node: the spec objects are mutable and each assignment is written on its own.
-            spec.setConfigs(used.stream().map(AssignedConfigs::of).toList());
+            spec.setConfigs(used.stream().map(c -> AssignedConfigs.of(c, settings)).toList());
             spec.setTargets(targets);
             assignments.put(node, spec);
         });

@@ -1,6 +1,7 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.model.v1alpha1.LabelSelectorRequirement;
+import io.bolometer.model.v1alpha1.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +68,20 @@ public final class LabelSelectors {
     public static List<String> problems(String path, Map<String, String> equality,
                                         List<LabelSelectorRequirement> requirements) {
         List<String> problems = new ArrayList<>();
-        if (equality != null) {
+        if (equality != null && equality.size() > Selector.MAX_LABELS) {
+            problems.add(path + ".labelSelector has " + equality.size() + " labels, at most " + Selector.MAX_LABELS
+                    + " are allowed");
+        } else if (equality != null) {
             equality.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
                 String field = path + ".labelSelector";
                 keyProblem(field, entry.getKey()).ifPresent(problems::add);
-                valueProblem(field + "[" + entry.getKey() + "]", entry.getValue()).ifPresent(problems::add);
+                valueProblem(field + "[" + Echo.cut(entry.getKey()) + "]", entry.getValue()).ifPresent(problems::add);
             });
         }
-        if (requirements != null) {
+        if (requirements != null && requirements.size() > Selector.MAX_EXPRESSIONS) {
+            problems.add(path + ".matchExpressions has " + requirements.size() + " entries, at most "
+                    + Selector.MAX_EXPRESSIONS + " are allowed");
+        } else if (requirements != null) {
             for (int i = 0; i < requirements.size(); i++) {
                 problems.addAll(requirementProblems(path + ".matchExpressions[" + i + "]", requirements.get(i)));
             }
@@ -110,6 +117,11 @@ public final class LabelSelectors {
                 }
             }
         }
+        if (values.size() > LabelSelectorRequirement.MAX_VALUES) {
+            problems.add(field + ".values has " + values.size() + " entries, at most "
+                    + LabelSelectorRequirement.MAX_VALUES + " are allowed");
+            return problems;
+        }
         for (int i = 0; i < values.size(); i++) {
             valueProblem(field + ".values[" + i + "]", values.get(i)).ifPresent(problems::add);
         }
@@ -129,7 +141,7 @@ public final class LabelSelectors {
         if (prefixOk && nameOk) {
             return Optional.empty();
         }
-        return Optional.of(field + " key \"" + key + "\" is not a valid label key (an optional DNS subdomain"
+        return Optional.of(field + " key " + Echo.quote(key) + " is not a valid label key (an optional DNS subdomain"
                 + " prefix and '/', then at most 63 characters: letters, digits, '-', '_' or '.', starting and ending"
                 + " with a letter or digit)");
     }
@@ -141,7 +153,7 @@ public final class LabelSelectors {
         if (value.isEmpty() || (value.length() <= MAX_NAME_LENGTH && NAME.matcher(value).matches())) {
             return Optional.empty();
         }
-        return Optional.of(field + " value \"" + value + "\" is not a valid label value (at most 63"
+        return Optional.of(field + " value " + Echo.quote(value) + " is not a valid label value (at most 63"
                 + " characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
     }
 }

@@ -4,14 +4,19 @@ import io.bolometer.model.PodAnnotations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads a pod's {@code profiling.io/*} annotations into where its pprof server is, rejecting values that could
  * point the agent anywhere but {@code http://<podIP>:<port><path>}.
  */
 public final class PodAnnotationsParser {
-    /** Longest capture token accepted (a DNS subdomain's length; tokens are opaque otherwise). */
-    public static final int MAX_CAPTURE_TOKEN_LENGTH = 253;
+    /** Longest pprof path accepted: a path is copied into the node's assignment, so it is kept short. */
+    public static final int MAX_PATH_LENGTH = 128;
+    /** A capture token: a few characters that are safe in logs, status and Events as they are. */
+    public static final Pattern CAPTURE_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+    /** RFC 3986 path characters (unreserved, sub-delims, ':', '@', '%' escapes) and '/'. */
+    private static final Pattern PATH_CHARACTERS = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
 
     /**
      * The outcome for one pod.
@@ -58,7 +63,7 @@ public final class PodAnnotationsParser {
         } catch (NumberFormatException notANumber) {
             // reported below, with the value as written
         }
-        problems.add(PodAnnotations.PORT + " \"" + raw + "\" is not a port number (1-65535)");
+        problems.add(PodAnnotations.PORT + " " + Echo.quote(raw) + " is not a port number (1-65535)");
         return null;
     }
 
@@ -70,11 +75,14 @@ public final class PodAnnotationsParser {
         if (why == null) {
             return raw;
         }
-        problems.add(PodAnnotations.PATH + " \"" + raw + "\" " + why);
+        problems.add(PodAnnotations.PATH + " " + Echo.quote(raw) + " " + why);
         return null;
     }
 
     private static String pathProblem(String path) {
+        if (path.length() > MAX_PATH_LENGTH) {
+            return "is longer than " + MAX_PATH_LENGTH + " characters";
+        }
         if (!path.startsWith("/")) {
             return "must start with /";
         }
@@ -90,6 +98,9 @@ public final class PodAnnotationsParser {
                 return "must not contain '.' or '..' segments";
             }
         }
+        if (!PATH_CHARACTERS.matcher(path).matches()) {
+            return "may contain only letters, digits, '/' and -._~!$&'()*+,;=:@%";
+        }
         return null;
     }
 
@@ -97,9 +108,9 @@ public final class PodAnnotationsParser {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        if (raw.length() > MAX_CAPTURE_TOKEN_LENGTH) {
-            problems.add(PodAnnotations.CAPTURE + " is longer than " + MAX_CAPTURE_TOKEN_LENGTH
-                    + " characters; the capture request is ignored");
+        if (!CAPTURE_TOKEN.matcher(raw).matches()) {
+            problems.add(PodAnnotations.CAPTURE + " " + Echo.quote(raw) + " is not 1-63 letters, digits, '.', '_'"
+                    + " or '-'; the capture request is ignored");
             return null;
         }
         return raw;

@@ -13,11 +13,12 @@ import java.util.Map;
  * @param cpuRequestCores sum of the containers' CPU requests, or 0 unless every container has one
  * @param memoryLimitBytes sum of memory limits, or 0 unless every container has one
  * @param memoryRequestBytes sum of memory requests, or 0 unless every container has one
+ * @param hostNetwork the pod uses the node's network, so its "pod IP" is the node's own address
  */
 public record PodInfo(String namespace, String name, String uid, Map<String, String> labels,
                       Map<String, String> annotations, String phase, String podIP, String nodeName,
                       boolean terminating, String ownerKind, String ownerName, double cpuLimitCores,
-                      double cpuRequestCores, long memoryLimitBytes, long memoryRequestBytes) {
+                      double cpuRequestCores, long memoryLimitBytes, long memoryRequestBytes, boolean hostNetwork) {
     public PodInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

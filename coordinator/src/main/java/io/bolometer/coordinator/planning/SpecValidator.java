@@ -25,8 +25,13 @@ public final class SpecValidator {
     public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
     public static final String ENDPOINT_NOT_ALLOWED = "EndpointNotAllowed";
     public static final String BUCKET_NOT_ALLOWED = "BucketNotAllowed";
+    public static final String PREFIX_NOT_ALLOWED = "PrefixNotAllowed";
     private static final List<String> REASONS_BY_PRIORITY =
-            List.of(NAMESPACE_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED, BUCKET_NOT_ALLOWED, INVALID_SPEC);
+            List.of(NAMESPACE_NOT_ALLOWED, ENDPOINT_NOT_ALLOWED, BUCKET_NOT_ALLOWED, PREFIX_NOT_ALLOWED, INVALID_SPEC);
+    /** Messages listed on the condition; a spec with more problems gets "and N more". */
+    static final int MAX_MESSAGES = 10;
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile(S3Config.PREFIX_PATTERN);
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(S3Config.REGION_PATTERN);
 
     private final PlannerSettings settings;
 
@@ -48,14 +53,19 @@ public final class SpecValidator {
             checkSelector(spec.getSelector(), own, privileged, problems);
             checkThresholds(spec, problems);
             checkProfileTypes(spec, problems);
-            checkS3(spec.getS3Config(), privileged, problems);
+            checkS3(spec.getS3Config(), own, privileged, problems);
         }
         if (problems.isEmpty()) {
             return Validation.VALID;
         }
         String reason = REASONS_BY_PRIORITY.stream()
                 .filter(r -> problems.stream().anyMatch(p -> p.reason().equals(r))).findFirst().orElseThrow();
-        return Validation.invalid(reason, problems.stream().map(Problem::message).toList());
+        List<String> messages = problems.stream().map(Problem::message).limit(MAX_MESSAGES).collect(
+                java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (problems.size() > MAX_MESSAGES) {
+            messages.add("and " + (problems.size() - MAX_MESSAGES) + " more problems");
+        }
+        return Validation.invalid(reason, messages);
     }
 
     private void checkSelector(Selector selector, String own, boolean privileged, List<Problem> problems) {
@@ -65,10 +75,10 @@ public final class SpecValidator {
         String namespace = selector.getNamespace();
         if (namespace != null && !namespace.isBlank()) {
             if (!LabelSelectors.isNamespaceName(namespace)) {
-                problems.add(invalid("spec.selector.namespace \"" + namespace + "\" is not a valid namespace name"));
+                problems.add(invalid("spec.selector.namespace " + Echo.quote(namespace) + " is not a valid namespace name"));
             } else if (!privileged && !namespace.equals(own)) {
-                problems.add(new Problem(NAMESPACE_NOT_ALLOWED, "spec.selector.namespace \"" + namespace
-                        + "\" is not allowed: a ProfilingConfig outside " + settings.coordinatorNamespace()
+                problems.add(new Problem(NAMESPACE_NOT_ALLOWED, "spec.selector.namespace " + Echo.quote(namespace)
+                        + " is not allowed: a ProfilingConfig outside " + settings.coordinatorNamespace()
                         + " may select only its own namespace (" + own + ")"));
             }
         }
@@ -131,7 +141,7 @@ public final class SpecValidator {
         return new Problem(INVALID_SPEC, message);
     }
 
-    private void checkS3(S3Config s3, boolean privileged, List<Problem> problems) {
+    private void checkS3(S3Config s3, String own, boolean privileged, List<Problem> problems) {
         if (s3 == null) {
             problems.add(invalid("spec.s3Config is required"));
             return;
@@ -140,26 +150,59 @@ public final class SpecValidator {
         if (bucket == null || bucket.isBlank()) {
             problems.add(invalid("spec.s3Config.bucket is required"));
         } else if (!S3Names.isBucketName(bucket)) {
-            problems.add(invalid("spec.s3Config.bucket \"" + bucket + "\" is not a valid S3 bucket name (3-63"
+            problems.add(invalid("spec.s3Config.bucket " + Echo.quote(bucket) + " is not a valid S3 bucket name (3-63"
                     + " characters: lowercase letters, digits, dots and hyphens, starting and ending with a letter or"
                     + " digit)"));
         } else if (!privileged && !settings.allowedBuckets().isEmpty() && !settings.allowedBuckets().contains(bucket)) {
-            problems.add(new Problem(BUCKET_NOT_ALLOWED, "spec.s3Config.bucket \"" + bucket + "\" is not allowed: a"
+            problems.add(new Problem(BUCKET_NOT_ALLOWED, "spec.s3Config.bucket " + Echo.quote(bucket) + " is not allowed: a"
                     + " ProfilingConfig outside " + settings.coordinatorNamespace() + " may use only "
                     + String.join(", ", settings.allowedBuckets())));
+        }
+        checkPrefix(s3.getPrefix(), own, privileged, problems);
+        String region = s3.getRegion();
+        if (region != null && !region.isBlank()
+                && (region.length() > S3Config.MAX_REGION_LENGTH || !REGION.matcher(region.strip()).matches())) {
+            problems.add(invalid("spec.s3Config.region " + Echo.quote(region) + " is not a region name (at most "
+                    + S3Config.MAX_REGION_LENGTH + " lowercase letters, digits and single hyphens, e.g. us-east-1)"));
         }
         String endpoint = s3.getEndpoint();
         if (endpoint == null || endpoint.isBlank()) {
             return;
         }
-        String why = S3Names.endpointProblem(endpoint);
+        String why = endpoint.length() > S3Config.MAX_ENDPOINT_LENGTH
+                ? "is longer than " + S3Config.MAX_ENDPOINT_LENGTH + " characters" : S3Names.endpointProblem(endpoint);
         if (why != null) {
-            problems.add(invalid("spec.s3Config.endpoint \"" + endpoint + "\" " + why));
+            problems.add(invalid("spec.s3Config.endpoint " + Echo.quote(endpoint) + " " + why));
         } else if (!privileged && settings.allowedEndpoints().stream()
                 .noneMatch(allowed -> S3Names.sameEndpoint(allowed, endpoint))) {
-            problems.add(new Problem(ENDPOINT_NOT_ALLOWED, "spec.s3Config.endpoint \"" + endpoint + "\" is not"
+            problems.add(new Problem(ENDPOINT_NOT_ALLOWED, "spec.s3Config.endpoint " + Echo.quote(endpoint) + " is not"
                     + " allowed: a ProfilingConfig outside " + settings.coordinatorNamespace() + " may set only an"
                     + " endpoint listed in s3.allowedEndpoints" + (settings.allowedEndpoints().isEmpty() ? " (none are)" : "")));
+        }
+    }
+
+    /**
+     * Length and characters of the prefix, and with tenant prefixes on, that a config outside the coordinator's
+     * namespace writes under {@code <its namespace>/} (an omitted prefix becomes {@code <namespace>/profiles}).
+     */
+    private void checkPrefix(String prefix, String own, boolean privileged, List<Problem> problems) {
+        if (prefix == null) {
+            return;
+        }
+        if (prefix.length() > S3Config.MAX_PREFIX_LENGTH) {
+            problems.add(invalid("spec.s3Config.prefix is longer than " + S3Config.MAX_PREFIX_LENGTH + " characters ("
+                    + prefix.length() + ")"));
+            return;
+        }
+        if (!PREFIX.matcher(prefix).matches()) {
+            problems.add(invalid("spec.s3Config.prefix " + Echo.quote(prefix) + " may contain only letters, digits,"
+                    + " '/' and !_.*'()-"));
+            return;
+        }
+        if (settings.tenantPrefixes() && !privileged && !TenantPrefixes.isUnder(prefix, own)) {
+            problems.add(new Problem(PREFIX_NOT_ALLOWED, "spec.s3Config.prefix " + Echo.quote(prefix) + " is not"
+                    + " allowed: a ProfilingConfig outside " + settings.coordinatorNamespace() + " must write under"
+                    + " its namespace (use \"" + TenantPrefixes.suggest(prefix, own) + "\")"));
         }
     }
 }

@@ -35,6 +35,16 @@ public final class StatusAggregator {
      */
     public ProfilingConfigStatus aggregate(ProfilingConfig config, Validation validation, ConfigSelection selection,
                                            Collection<ProfilingAssignment> assignments, Instant now) {
+        return aggregate(config, validation, selection, assignments, List.of(), now);
+    }
+
+    /**
+     * @param troubles what went wrong for this config alone in this pass (a node's assignment over budget or not
+     *                 written): {@code Ready=False} with the first one's reason, the others only counted
+     */
+    public ProfilingConfigStatus aggregate(ProfilingConfig config, Validation validation, ConfigSelection selection,
+                                           Collection<ProfilingAssignment> assignments, List<Trouble> troubles,
+                                           Instant now) {
         Objects.requireNonNull(validation, "validation");
         ProfilingConfigStatus previous = config.getStatus();
         Long generation = config.getMetadata().getGeneration();
@@ -60,6 +70,10 @@ public final class StatusAggregator {
         if (!valid) {
             readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, FALSE, REASON_INVALID_SPEC,
                     "Invalid spec: " + validation.message());
+        } else if (!troubles.isEmpty()) {
+            readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, FALSE, troubles.get(0).reason(),
+                    troubles.get(0).message() + (troubles.size() == 1 ? ""
+                            : " (and " + (troubles.size() - 1) + " more problems on other nodes)"));
         } else if (pods == 0) {
             readyCondition = condition(ProfilingConfigStatus.CONDITION_READY, FALSE, REASON_NO_MATCHING_PODS,
                     "No running pod annotated profiling.io/enabled=true matches the selector");
@@ -71,6 +85,10 @@ public final class StatusAggregator {
                 stamped(validCondition, previous, generation, transition),
                 stamped(readyCondition, previous, generation, transition)));
         return status;
+    }
+
+    /** Something that kept this config from being fully assigned: a condition reason and a message naming the node. */
+    public record Trouble(String reason, String message) {
     }
 
     private static List<ConfigCounters> countersOf(String configId, Collection<ProfilingAssignment> assignments) {

@@ -202,7 +202,7 @@ public final class SyntheticCluster {
                 expressions.isEmpty() ? null : expressions));
         spec.setThresholds(new Thresholds(80, 90, 30, 300));
         spec.setOnDemand(new OnDemand(periodic, 35));
-        spec.setS3Config(new S3Config("profiles-" + namespace, "profiles", "eu-west-1", null, null));
+        spec.setS3Config(new S3Config("profiles-" + namespace, namespace + "/profiles", "eu-west-1", null, null));
         spec.setProfileTypes(List.of(ProfileType.CPU, ProfileType.HEAP, ProfileType.GOROUTINE));
         spec.setCpuProfileSeconds(10);
         config.setSpec(spec);

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,20 @@ class CrdKubeApiIT {
                         List.of(map("key", "tier", "operator", "Like", "values", List.of("web")))), "spec.selector.matchExpressions.operator"),
                 violation("a matchExpression without key", s -> selector(s).put("matchExpressions",
                         List.of(map("operator", "Exists"))), "spec.selector.matchExpressions.key"),
+                violation("a prefix over 256 characters", s -> s3(s).put("prefix", "p".repeat(257)), "spec.s3Config.prefix"),
+                violation("a prefix with a space", s -> s3(s).put("prefix", "a b"), "spec.s3Config.prefix"),
+                violation("a region that is not a region name", s -> s3(s).put("region", "US East"), "spec.s3Config.region"),
+                violation("a region over 32 characters", s -> s3(s).put("region", "r".repeat(33)), "spec.s3Config.region"),
+                violation("a bucket S3 would refuse", s -> s3(s).put("bucket", "My_Bucket"), "spec.s3Config.bucket"),
+                violation("a bucket of 100 KB", s -> s3(s).put("bucket", "b".repeat(100_000)), "spec.s3Config.bucket"),
+                violation("an endpoint over 256 characters", s -> s3(s).put("endpoint", "http://" + "e".repeat(250)), "spec.s3Config.endpoint"),
+                violation("an endpoint that is not http(s)", s -> s3(s).put("endpoint", "ftp://x"), "spec.s3Config.endpoint"),
+                violation("a selector namespace that is not a name", s -> selector(s).put("namespace", "Not_A_Name"), "spec.selector.namespace"),
+                violation("33 selector labels", s -> selector(s).put("labelSelector", manyLabels(33)), "spec.selector.labelSelector"),
+                violation("17 match expressions", s -> selector(s).put("matchExpressions", Collections.nCopies(17,
+                        map("key", "tier", "operator", "Exists"))), "spec.selector.matchExpressions"),
+                violation("7 profile types", s -> s.put("profileTypes", List.of("heap", "cpu", "goroutine", "mutex", "block",
+                        "allocs", "heap")), "spec.profileTypes"),
                 violation("a threshold that is not a number", s -> thresholds(s).put("cpuThresholdPercent", "80%"), "spec.thresholds.cpuThresholdPercent"));
     }
 
@@ -99,7 +114,7 @@ class CrdKubeApiIT {
     @Test
     void appliesSchemaDefaultsToOmittedFieldsOfPresentObjects() {
         Map<String, Object> spec = map("thresholds", map("cpuThresholdPercent", 70), "onDemand", map("enabled", true),
-                "s3Config", map("bucket", "b"));
+                "s3Config", map("bucket", "bucket-b"));
         String name = client.genericKubernetesResources(CONFIGS).inNamespace(NS).resource(config(spec)).create().getMetadata().getName();
 
         ProfilingConfig read = client.resources(ProfilingConfig.class).inNamespace(NS).withName(name).get();
@@ -107,9 +122,10 @@ class CrdKubeApiIT {
         assertThat(List.of(s.getThresholds().getCpuThresholdPercent(), s.getThresholds().getMemoryThresholdPercent(),
                 s.getThresholds().getCheckIntervalSeconds(), s.getThresholds().getCooldownSeconds())).containsExactly(70, 90, 30, 300);
         assertThat(s.getOnDemand().getIntervalSeconds()).isEqualTo(35);
-        assertThat(s.getS3Config().getPrefix()).isEqualTo("profiles");
+        assertThat(s.getS3Config().getPrefix()).as("no schema default: the planner applies it, under the namespace for tenants")
+                .isNull();
         assertThat(s.getS3Config().getForcePathStyle()).isFalse();
-        assertThat(s.getCpuProfileSeconds()).isEqualTo(10);
+        assertThat(s.getCpuProfileSeconds()).as("no schema default: it would conflict with checkIntervalSeconds 10").isNull();
         assertThat(s.getProfileTypes()).as("no schema default: the planner applies DEFAULT_PROFILE_TYPES").isNull();
     }
 
@@ -175,6 +191,19 @@ class CrdKubeApiIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> thresholds(Map<String, Object> spec) {
         return (Map<String, Object>) spec.get("thresholds");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> s3(Map<String, Object> spec) {
+        return (Map<String, Object>) spec.get("s3Config");
+    }
+
+    private static Map<String, Object> manyLabels(int count) {
+        Map<String, Object> labels = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            labels.put("k" + i, "v");
+        }
+        return labels;
     }
 
     @SuppressWarnings("unchecked")

@@ -218,10 +218,63 @@ class AssignmentPlannerTest {
         assertThat(assigned.getGeneration()).isEqualTo(7L);
         assertThat(assigned.getThresholds()).isEqualTo(new Thresholds(80, 90, 30, 300));
         assertThat(assigned.getOnDemand()).isEqualTo(new OnDemand(false, 35));
-        assertThat(assigned.getS3Config()).isEqualTo(new S3Config("profiles-bucket", "profiles", "us-east-1", null, false));
+        assertThat(assigned.getS3Config()).as("a tenant's omitted prefix is under its namespace")
+                .isEqualTo(new S3Config("profiles-bucket", "shop/profiles", "us-east-1", null, false));
         assertThat(assigned.getProfileTypes())
                 .containsExactly(ProfileType.HEAP, ProfileType.CPU, ProfileType.GOROUTINE, ProfileType.MUTEX);
         assertThat(assigned.getCpuProfileSeconds()).isEqualTo(10);
+    }
+
+    @Test
+    void givesAnOmittedPrefixTheNamespaceOnlyToTenantsAndOnlyWhenTenantPrefixesAreOn() {
+        ProfilingConfig own = Configs.in(Configs.COORDINATOR_NAMESPACE, "all").namespace("shop").build();
+        ProfilingConfig tenant = Configs.in("shop", "mine").build();
+        PodInfo pod = Pods.running("shop", "a").build();
+
+        var withPrefixes = new AssignmentPlanner(Configs.SETTINGS).plan(List.of(own, tenant), List.of(pod), Map.of())
+                .assignments().get("node-a").getConfigs();
+        var without = new AssignmentPlanner(new PlannerSettings(Configs.COORDINATOR_NAMESPACE, List.of(), List.of(), false))
+                .plan(List.of(own, tenant), List.of(pod), Map.of()).assignments().get("node-a").getConfigs();
+
+        assertThat(withPrefixes).extracting(c -> c.getS3Config().getPrefix()).containsExactly("profiles", "shop/profiles");
+        assertThat(without).extracting(c -> c.getS3Config().getPrefix()).containsExactly("profiles", "profiles");
+    }
+
+    @Test
+    void resolvesAnOmittedCpuProfileSecondsBelowAShortCheckIntervalInTheAssignment() {
+        ProfilingConfig config = Configs.in("shop", "fast").thresholds(null, null, 10, null).build();
+
+        AssignedConfig assigned = plan(List.of(config), Pods.running("shop", "a").build())
+                .assignments().get("node-a").getConfigs().get(0);
+
+        assertThat(new SpecValidator(Configs.SETTINGS).validate(config)).isEqualTo(Validation.VALID);
+        assertThat(assigned.getCpuProfileSeconds()).isEqualTo(9);
+    }
+
+    @Test
+    void skipsHostNetworkPodsOutsideTheCoordinatorsNamespaceAndSaysWhy() {
+        ProfilingConfig tenant = Configs.in("shop", "all").build();
+        ProfilingConfig platform = Configs.in(COORDINATOR_NAMESPACE, "system").namespace(COORDINATOR_NAMESPACE).build();
+
+        Plan plan = plan(List.of(tenant, platform), Pods.running("shop", "node-exporter").hostNetwork().ip("10.0.0.5").build(),
+                Pods.running(COORDINATOR_NAMESPACE, "agent").hostNetwork().ip("10.0.0.5").build());
+
+        assertThat(plan.assignments().get("node-a").getTargets()).extracting(t -> t.getName()).containsExactly("agent");
+        assertThat(plan.problems()).containsExactly(new PodProblem("shop/all", "shop/node-exporter",
+                AssignmentPlanner.HOST_NETWORK_PROBLEM));
+    }
+
+    @Test
+    void carriesOnlyTheLabelsTheProfileMetadataCouldHold() {
+        String[] labels = new String[2 * 9000];
+        for (int i = 0; i < 9000; i++) {
+            labels[2 * i] = String.format("label-%04d", i);
+            labels[2 * i + 1] = "v";
+        }
+        Plan plan = plan(List.of(Configs.in("shop", "all").build()), Pods.running("shop", "a").labels(labels).build());
+
+        AssignedTarget target = plan.assignments().get("node-a").getTargets().get(0);
+        assertThat(target.getLabels()).hasSizeLessThan(100).containsKey("label-0000");
     }
 
     @Test

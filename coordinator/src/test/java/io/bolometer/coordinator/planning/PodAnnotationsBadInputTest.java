@@ -52,7 +52,11 @@ class PodAnnotationsBadInputTest {
                 Arguments.of("/debug\\pprof", chars),
                 Arguments.of("/debug pprof", chars),
                 Arguments.of("/debug/pprof\n", chars),
-                Arguments.of("/debug/\u0000pprof", chars));
+                Arguments.of("/debug/\u0000pprof", chars),
+                Arguments.of("/" + "a".repeat(128), "is longer than 128 characters"),
+                Arguments.of("/" + "a".repeat(200_000), "is longer than 128 characters"),
+                Arguments.of("/debug/pprof\"<script>", "may contain only letters, digits, '/' and -._~!$&'()*+,;=:@%"),
+                Arguments.of("/débug/pprof", "may contain only letters, digits, '/' and -._~!$&'()*+,;=:@%"));
     }
 
     @ParameterizedTest(name = "path \"{0}\"")
@@ -60,7 +64,7 @@ class PodAnnotationsBadInputTest {
     void skipsThePodAndNamesTheBadPath(String path, String why) {
         Result result = PodAnnotationsParser.parse(Map.of("profiling.io/enabled", "true", "profiling.io/path", path));
 
-        assertThat(result).isEqualTo(new Result(null, List.of("profiling.io/path \"" + path + "\" " + why)));
+        assertThat(result).isEqualTo(new Result(null, List.of("profiling.io/path " + Echo.quote(path) + " " + why)));
     }
 
     @ParameterizedTest(name = "port \"{0}\" and path \"{1}\"")
@@ -78,17 +82,23 @@ class PodAnnotationsBadInputTest {
         return Stream.of(Arguments.of("abc", "pprof"));
     }
 
-    @ParameterizedTest(name = "capture token of {0} characters")
-    @MethodSource("overlongTokens")
-    void keepsProfilingThePodButIgnoresAnOverlongCaptureToken(int length) {
-        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(length)));
+    @ParameterizedTest(name = "capture token {1}")
+    @MethodSource("badTokens")
+    void keepsProfilingThePodButIgnoresABadCaptureToken(String token, String echoed) {
+        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", token));
 
         assertThat(result).isEqualTo(new Result(new PprofEndpoint(6060, "/debug/pprof", null),
-                List.of("profiling.io/capture is longer than 253 characters; the capture request is ignored")));
+                List.of("profiling.io/capture " + echoed + " is not 1-63 letters, digits, '.', '_' or '-'; the capture"
+                        + " request is ignored")));
     }
 
-    static Stream<Arguments> overlongTokens() {
-        return Stream.of(Arguments.of(254), Arguments.of(10_000));
+    static Stream<Arguments> badTokens() {
+        return Stream.of(
+                Arguments.of("x".repeat(64), "\"" + "x".repeat(64) + "\""),
+                Arguments.of("x".repeat(10_000), "\"" + "x".repeat(64) + "…\" (10000 characters)"),
+                Arguments.of("1\n2026-12-06 INFO Uploaded all profiles", "\"1\\u000a2026-12-06 INFO Uploaded all profiles\""),
+                Arguments.of("2026-12-06T12:00:00Z", "\"2026-12-06T12:00:00Z\""),
+                Arguments.of("a b", "\"a b\""));
     }
 
     @ParameterizedTest(name = "enabled \"{0}\"")

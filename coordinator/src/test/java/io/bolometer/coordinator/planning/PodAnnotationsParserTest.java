@@ -40,7 +40,7 @@ class PodAnnotationsParserTest {
         Result result = PodAnnotationsParser.parse(Map.of("profiling.io/path", path));
 
         assertThat(result.endpoint()).isNull();
-        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/path \"" + path + "\" ");
+        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/path " + Echo.quote(path) + " ");
     }
 
     @ParameterizedTest
@@ -51,12 +51,14 @@ class PodAnnotationsParserTest {
 
     @Test
     void ignoresAnOverlongCaptureTokenButKeepsThePod() {
-        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(254)));
+        Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(64)));
 
         assertThat(result.endpoint()).isEqualTo(new PprofEndpoint(6060, "/debug/pprof", null));
-        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/capture is longer than 253");
-        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(253))).endpoint().captureToken())
-                .hasSize(253);
+        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/capture \"xxx");
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(63))).endpoint().captureToken())
+                .hasSize(63);
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", "1765022400")).endpoint().captureToken())
+                .isEqualTo("1765022400");
         assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture", " ")).endpoint().captureToken()).isNull();
     }
 

@@ -21,6 +21,7 @@ final class Pods {
     private double cpuRequest;
     private long memoryLimit;
     private long memoryRequest;
+    private boolean hostNetwork;
 
     private Pods() {
     }
@@ -87,9 +88,14 @@ final class Pods {
         return this;
     }
 
+    Pods hostNetwork() {
+        this.hostNetwork = true;
+        return this;
+    }
+
     PodInfo build() {
         return new PodInfo(namespace, name, uid, labels, annotations, phase, podIP, nodeName, terminating, ownerKind,
-                ownerName, cpuLimit, cpuRequest, memoryLimit, memoryRequest);
+                ownerName, cpuLimit, cpuRequest, memoryLimit, memoryRequest, hostNetwork);
     }
 
     static Map<String, String> pairs(String... keysAndValues) {

@@ -142,6 +142,52 @@ class SpecBadInputTest {
                         .s3(endpoint("https://minio:9000/?redirect=evil")).build(),
                         "InvalidSpec", "spec.s3Config.endpoint \"https://minio:9000/?redirect=evil\" must not have a query"
                                 + " or fragment"),
+                bad("prefix over 256 characters", () -> Configs.in("shop", "c").s3(prefix("shop/" + "p".repeat(800_000))).build(),
+                        "InvalidSpec", "spec.s3Config.prefix is longer than 256 characters (800005)"),
+                bad("prefix with characters outside S3's safe set", () -> Configs.in("shop", "c").s3(prefix("shop/a b\n")).build(),
+                        "InvalidSpec", "spec.s3Config.prefix \"shop/a b\\u000a\" may contain only letters, digits, '/' and"
+                                + " !_.*'()-"),
+                bad("prefix outside the tenant's namespace", () -> Configs.in("shop", "c").s3(prefix("profiles")).build(),
+                        "PrefixNotAllowed", "spec.s3Config.prefix \"profiles\" is not allowed: " + OUTSIDE
+                                + " must write under its namespace (use \"shop/profiles\")"),
+                bad("prefix of another namespace", () -> Configs.in("shop", "c").s3(prefix("/payments//x/")).build(),
+                        "PrefixNotAllowed", "spec.s3Config.prefix \"/payments//x/\" is not allowed: " + OUTSIDE
+                                + " must write under its namespace (use \"shop/payments/x\")"),
+                bad("prefix that only starts with the namespace's name", () -> Configs.in("shop", "c").s3(prefix("shop-eu/x")).build(),
+                        "PrefixNotAllowed", "spec.s3Config.prefix \"shop-eu/x\" is not allowed: " + OUTSIDE
+                                + " must write under its namespace (use \"shop/shop-eu/x\")"),
+                bad("region not a region name", () -> Configs.in("shop", "c").s3(new S3Config("b-1", null, "US East 1", null, null)).build(),
+                        "InvalidSpec", "spec.s3Config.region \"US East 1\" is not a region name (at most 32 lowercase"
+                                + " letters, digits and single hyphens, e.g. us-east-1)"),
+                bad("region of a megabyte", () -> Configs.in("shop", "c").s3(new S3Config("b-1", null, "r".repeat(1 << 20), null, null)).build(),
+                        "InvalidSpec", "spec.s3Config.region \"" + "r".repeat(64) + "…\" (1048576 characters) is not a region"
+                                + " name (at most 32 lowercase letters, digits and single hyphens, e.g. us-east-1)"),
+                bad("bucket of a megabyte, echoed cut", () -> Configs.in("shop", "c").s3(bucketOnly("b".repeat(1 << 20))).build(),
+                        "InvalidSpec", "spec.s3Config.bucket \"" + "b".repeat(64) + "…\" (1048576 characters) is not a valid S3"
+                                + " bucket name (3-63 characters: lowercase letters, digits, dots and hyphens, starting and"
+                                + " ending with a letter or digit)"),
+                bad("endpoint over 256 characters", () -> Configs.in("bolometer-system", "c")
+                        .s3(endpoint("http://" + "e".repeat(300))).build(),
+                        "InvalidSpec", "spec.s3Config.endpoint \"http://" + "e".repeat(57) + "…\" (307 characters) is longer"
+                                + " than 256 characters"),
+                bad("33 labels", () -> Configs.in("shop", "c").labels(manyLabels(33)).build(),
+                        "InvalidSpec", "spec.selector.labelSelector has 33 labels, at most 32 are allowed"),
+                bad("17 expressions", () -> {
+                    Configs configs = Configs.in("shop", "c");
+                    for (int i = 0; i < 17; i++) {
+                        configs.expression("k" + i, Exists);
+                    }
+                    return configs.build();
+                }, "InvalidSpec", "spec.selector.matchExpressions has 17 entries, at most 16 are allowed"),
+                bad("65 values", () -> Configs.in("shop", "c").expression("tier", In, manyValues(65)).build(),
+                        "InvalidSpec", "spec.selector.matchExpressions[0].values has 65 entries, at most 64 are allowed"),
+                bad("a label key of 100 KB, echoed cut", () -> Configs.in("shop", "c").labels("k".repeat(100_000), "v").build(),
+                        "InvalidSpec", "spec.selector.labelSelector key \"" + "k".repeat(64) + "…\" (100000 characters) is not"
+                                + " a valid label key (an optional DNS subdomain prefix and '/', then at most 63 characters:"
+                                + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"),
+                bad("more than ten problems: ten are listed", () -> Configs.in("shop", "c")
+                        .expression("tier", In, "a b", "c d", "e f", "g h", "i j", "k l", "m n", "o p", "q r", "s t", "u v", "w x")
+                        .build(), "InvalidSpec", manyValueProblems()),
                 bad("endpoint from outside with none allowed", () -> Configs.in("shop", "c")
                         .s3(endpoint("http://minio.storage.svc:9000")).build(),
                         "EndpointNotAllowed", "spec.s3Config.endpoint \"http://minio.storage.svc:9000\" is not allowed: "
@@ -197,6 +243,10 @@ class SpecBadInputTest {
                 Arguments.of("a config in the coordinator's namespace selecting another namespace",
                         (Supplier<ProfilingConfig>) () -> Configs.in("bolometer-system", "c").namespace("payments")
                                 .s3(new S3Config("any-bucket", null, null, "http://anything.example:9000", true)).build()),
+                Arguments.of("a tenant prefix under the namespace, however its slashes are written",
+                        (Supplier<ProfilingConfig>) () -> Configs.in("shop", "c").s3(new S3Config("team-profiles", "//shop//x/", "eu-central-1", null, null)).build()),
+                Arguments.of("a tenant prefix that is exactly the namespace",
+                        (Supplier<ProfilingConfig>) () -> Configs.in("shop", "c").s3(new S3Config("team-profiles", "shop", "auto", null, null)).build()),
                 Arguments.of("a config selecting its own namespace with an allowed bucket and endpoint",
                         (Supplier<ProfilingConfig>) () -> Configs.in("shop", "c").namespace("shop")
                                 .s3(new S3Config("team-profiles", null, null, "HTTP://MINIO.storage.svc:9000/", true)).build()));
@@ -208,6 +258,39 @@ class SpecBadInputTest {
 
     private static S3Config endpoint(String endpoint) {
         return new S3Config("profiles-bucket", null, null, endpoint, true);
+    }
+
+    private static S3Config prefix(String prefix) {
+        return new S3Config("profiles-bucket", prefix, null, null, null);
+    }
+
+    private static String[] manyLabels(int count) {
+        String[] pairs = new String[2 * count];
+        for (int i = 0; i < count; i++) {
+            pairs[2 * i] = "k" + i;
+            pairs[2 * i + 1] = "v";
+        }
+        return pairs;
+    }
+
+    private static String[] manyValues(int count) {
+        String[] values = new String[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = "v" + i;
+        }
+        return values;
+    }
+
+    private static String manyValueProblems() {
+        String[] values = {"a b", "c d", "e f", "g h", "i j", "k l", "m n", "o p", "q r", "s t"};
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            messages.add("spec.selector.matchExpressions[0].values[" + i + "] value \"" + values[i] + "\" is not a valid"
+                    + " label value (at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a"
+                    + " letter or digit)");
+        }
+        messages.add("and 2 more problems");
+        return String.join("; ", messages);
     }
 
     private static S3Config bucketOnly(String bucket) {

@@ -56,10 +56,11 @@ class SpecValidatorTest {
     }
 
     @Test
-    void comparesAgainstDefaultsWhenAFieldIsLeftOut() {
-        Validation validation = validator.validate(Configs.in("shop", "c").thresholds(null, null, 5, null).build());
-
-        assertThat(validation.messages()).containsExactly("cpuProfileSeconds (10) must be shorter than checkIntervalSeconds (5)");
+    void neverRefusesASpecBecauseOfAnOmittedCpuProfileSeconds() {
+        assertThat(validator.validate(Configs.in("shop", "c").thresholds(null, null, 5, null).build())).isEqualTo(Validation.VALID);
+        assertThat(validator.validate(Configs.in("shop", "c").thresholds(null, null, 10, null).build())).isEqualTo(Validation.VALID);
+        assertThat(validator.validate(Configs.in("shop", "c").thresholds(null, null, 60, null).onDemand(true, 10).build()))
+                .isEqualTo(Validation.VALID);
     }
 
     @Test
@@ -105,7 +106,7 @@ class SpecValidatorTest {
         Validation validation = validator.validate(Configs.in("shop", "c").s3(bucket(name)).build());
 
         assertThat(validation.reason()).isEqualTo("InvalidSpec");
-        assertThat(validation.message()).startsWith("spec.s3Config.bucket \"" + name + "\" is not a valid S3 bucket name");
+        assertThat(validation.message()).startsWith("spec.s3Config.bucket " + Echo.quote(name) + " is not a valid S3 bucket name");
     }
 
     @ParameterizedTest

@@ -102,6 +102,18 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void reportsTheFirstTroubleOnReadyAndCountsTheRest() {
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(4, 2), List.of(),
+                List.of(new StatusAggregator.Trouble("AssignmentTooLarge", "its targets on node node-a were left out"),
+                        new StatusAggregator.Trouble("AssignmentNotWritten", "node-b failed")), T0);
+
+        assertThat(condition(status, "Ready")).extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+                .containsExactly("False", "AssignmentTooLarge",
+                        "its targets on node node-a were left out (and 1 more problems on other nodes)");
+        assertThat(condition(status, "Valid").getStatus()).isEqualTo("True");
+    }
+
+    @Test
     void reportsNoMatchingPodsWhenValidButEmpty() {
         ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(0, 0), List.of(), T0);
 

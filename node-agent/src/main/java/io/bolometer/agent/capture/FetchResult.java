@@ -19,5 +19,7 @@ public sealed interface FetchResult permits FetchResult.Fetched, FetchResult.Htt
     record Failed(String kind, String message) implements FetchResult {
         /** The kind of a local file failure, as opposed to the pod's or the network's. */
         public static final String DISK = "disk";
+        /** The spool's budget had no room for more of the body: not the pod's fault, the capture is skipped. */
+        public static final String SPOOL_FULL = "spool-full";
     }
 }

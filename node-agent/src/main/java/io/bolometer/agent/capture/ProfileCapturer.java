@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.LongPredicate;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,21 +48,27 @@ public final class ProfileCapturer {
      */
     public CompletableFuture<CaptureOutcome> capture(URI base, String pprofPath, ProfileType type, int cpuSeconds,
             Path destination) {
+        return capture(base, pprofPath, type, cpuSeconds, destination, more -> true);
+    }
+
+    /** As above, the body's bytes reserved in the spool through {@code room} as they arrive. */
+    public CompletableFuture<CaptureOutcome> capture(URI base, String pprofPath, ProfileType type, int cpuSeconds,
+            Path destination, LongPredicate room) {
         String requestPath = type.requestPath(pprofPath, cpuSeconds);
         Duration expected = type == ProfileType.CPU ? Duration.ofSeconds(cpuSeconds) : Duration.ZERO;
-        return attempt(base, requestPath, type, cpuSeconds, expected, destination, true);
+        return attempt(base, requestPath, type, cpuSeconds, expected, destination, room, true);
     }
 
     private CompletableFuture<CaptureOutcome> attempt(URI base, String requestPath, ProfileType type, int cpuSeconds,
-            Duration expected, Path destination, boolean mayRetryBusy) {
-        return fetcher.fetch(base, requestPath, expected, destination).thenCompose(fetched -> {
+            Duration expected, Path destination, LongPredicate room, boolean mayRetryBusy) {
+        return fetcher.fetch(base, requestPath, expected, destination, room).thenCompose(fetched -> {
             if (fetched instanceof Fetched ok) {
                 return validate(destination, ok);
             }
             if (fetched instanceof HttpStatus status && type == ProfileType.CPU && cpuProfilerBusy(status)) {
                 return mayRetryBusy
                         ? afterDelay(Duration.ofSeconds(cpuSeconds)).thenCompose(v ->
-                                attempt(base, requestPath, type, cpuSeconds, expected, destination, false))
+                                attempt(base, requestPath, type, cpuSeconds, expected, destination, room, false))
                         : CompletableFuture.completedFuture(new Skipped(CPU_PROFILER_BUSY));
             }
             return CompletableFuture.completedFuture(fetchFailure(fetched, requestPath, type, cpuSeconds));
@@ -88,6 +95,9 @@ public final class ProfileCapturer {
             return new Failed("fetch", "HTTP " + status.status() + " at " + requestPath + snippet);
         }
         FetchResult.Failed failed = (FetchResult.Failed) fetched;
+        if (FetchResult.Failed.SPOOL_FULL.equals(failed.kind())) {
+            return new Skipped(FetchResult.Failed.SPOOL_FULL);
+        }
         if (FetchResult.Failed.DISK.equals(failed.kind())) {
             // the pod answered; our own spool disk did not take the body (full, read-only, gone)
             return new Failed("spool", failed.message());

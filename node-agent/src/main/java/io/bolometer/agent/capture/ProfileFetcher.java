@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
  * bounded in time and size; a failed fetch leaves no file behind.
  */
 public final class ProfileFetcher implements AutoCloseable {
+    /** Body bytes reserved in the spool at a time. */
+    public static final long RESERVATION_STEP = 64 * 1024;
 
     static final int SNIPPET_CHARS = 200;
     private static final int SNIPPET_READ_BYTES = 1024;
@@ -63,6 +66,15 @@ public final class ProfileFetcher implements AutoCloseable {
      * @param expectedDuration how long the server legitimately takes before answering (a CPU profile's seconds)
      */
     public CompletableFuture<FetchResult> fetch(URI base, String requestPath, Duration expectedDuration, Path destination) {
+        return fetch(base, requestPath, expectedDuration, destination, more -> true);
+    }
+
+    /**
+     * As above, asking {@code room} for every {@value #RESERVATION_STEP} bytes more of body before writing them
+     * (the spool's budget); when it says no, the fetch ends as {@link FetchResult.Failed#SPOOL_FULL}.
+     */
+    public CompletableFuture<FetchResult> fetch(URI base, String requestPath, Duration expectedDuration, Path destination,
+                                                LongPredicate room) {
         Endpoint endpoint = Endpoint.of(base);
         if (requestPath == null || !requestPath.startsWith("/")) {
             throw new IllegalArgumentException("requestPath must start with '/': " + requestPath);
@@ -71,7 +83,7 @@ public final class ProfileFetcher implements AutoCloseable {
         Objects.requireNonNull(destination, "destination");
         CompletableFuture<FetchResult> result = new CompletableFuture<>();
         Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> new Attempt(endpoint, requestPath, expectedDuration, destination, result).start());
+        context.runOnContext(v -> new Attempt(endpoint, requestPath, expectedDuration, destination, room, result).start());
         return result;
     }
 
@@ -123,7 +135,9 @@ public final class ProfileFetcher implements AutoCloseable {
         private final String path;
         private final Duration expected;
         private final Path destination;
+        private final LongPredicate room;
         private final CompletableFuture<FetchResult> result;
+        private long granted;
 
         private boolean finished;
         private long deadlineTimer = -1;
@@ -133,11 +147,13 @@ public final class ProfileFetcher implements AutoCloseable {
         private long bytes;
         private String diskError;
 
-        Attempt(Endpoint endpoint, String path, Duration expected, Path destination, CompletableFuture<FetchResult> result) {
+        Attempt(Endpoint endpoint, String path, Duration expected, Path destination, LongPredicate room,
+                CompletableFuture<FetchResult> result) {
             this.endpoint = endpoint;
             this.path = path;
             this.expected = expected;
             this.destination = destination;
+            this.room = room;
             this.result = result;
         }
 
@@ -222,6 +238,15 @@ public final class ProfileFetcher implements AutoCloseable {
                 if (bytes > limits.maxBytes()) {
                     fail("too-large", "body exceeds the limit of " + PprofValidator.humanBytes(limits.maxBytes()));
                     return;
+                }
+                if (bytes > granted) {
+                    long more = Math.max(RESERVATION_STEP, bytes - granted);
+                    if (!room.test(more)) {
+                        fail(FetchResult.Failed.SPOOL_FULL, "the spool has no room for more than "
+                                + PprofValidator.humanBytes(granted) + " of this body");
+                        return;
+                    }
+                    granted += more;
                 }
                 // A failed write (no space left) fails only its own future, not the file's exception handler.
                 out.write(chunk).onFailure(t -> {

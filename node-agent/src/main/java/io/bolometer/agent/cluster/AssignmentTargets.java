@@ -44,6 +44,8 @@ public final class AssignmentTargets {
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
     /** A pprof root: absolute, no authority ({@code //}), no query, only unreserved characters. */
     private static final Pattern PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~\\-/]*");
+    private static final Pattern REGION = Pattern.compile(S3Config.REGION_PATTERN);
+    private static final Pattern CAPTURE_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,63}");
 
     private AssignmentTargets() {
     }
@@ -59,6 +61,15 @@ public final class AssignmentTargets {
      * this run's knowledge, which wins), and only on the pod's first config, so a new token is captured once.
      */
     public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens) {
+        return map(assignment, handledTokens, new FetchTargetGuard(null), EndpointPolicy.NONE);
+    }
+
+    /**
+     * As above, refusing pod IPs {@code guard} forbids (link-local, the node's own address, loopback) and configs
+     * whose S3 endpoint {@code endpoints} does not allow.
+     */
+    public static Mapping map(ProfilingAssignment assignment, Map<String, String> handledTokens, FetchTargetGuard guard,
+                              EndpointPolicy endpoints) {
         if (assignment == null || assignment.getSpec() == null) {
             return new Mapping(List.of(), List.of());
         }
@@ -81,6 +92,11 @@ public final class AssignmentTargets {
                 rejected.add("Not profiling " + pod + ": " + e.getMessage());
                 continue;
             }
+            String forbidden = guard.problem(assigned.getPodIP().trim());
+            if (forbidden != null) {
+                rejected.add("Not profiling " + pod + ": " + forbidden);
+                continue;
+            }
             String path = assigned.getPath() == null ? PodAnnotations.DEFAULT_PATH : assigned.getPath();
             if (!PATH.matcher(path).matches()) {
                 rejected.add("Not profiling " + pod + ": pprof path " + path + " is not a plain absolute path");
@@ -97,6 +113,17 @@ public final class AssignmentTargets {
                 S3Config s3 = config.getS3Config();
                 if (s3 == null || s3.getBucket() == null || s3.getBucket().isBlank()) {
                     rejected.add("Not profiling " + pod + " for " + configId + ": the config names no bucket");
+                    continue;
+                }
+                String endpointProblem = endpoints.problem(config.getNamespace(), s3.getEndpoint());
+                if (endpointProblem != null) {
+                    rejected.add("Not profiling " + pod + " for " + configId + ": " + endpointProblem);
+                    continue;
+                }
+                if (s3.getRegion() != null && (s3.getRegion().length() > S3Config.MAX_REGION_LENGTH
+                        || !REGION.matcher(s3.getRegion()).matches())) {
+                    // One native S3 client per region: a made-up region per config must not create them without end.
+                    rejected.add("Not profiling " + pod + " for " + configId + ": the config's region is not a region name");
                     continue;
                 }
                 targets.add(new ProfilingTarget(configId, pod, node, baseUrl, path, service(assigned),
@@ -148,7 +175,8 @@ public final class AssignmentTargets {
     }
 
     private static String unhandledToken(String token, String handled) {
-        if (token == null || token.isBlank()) {
+        if (token == null || token.isBlank() || !CAPTURE_TOKEN.matcher(token).matches()) {
+            // The coordinator passes only [A-Za-z0-9._-]{1,63}; anything else would reach logs and status raw.
             return null;
         }
         return Objects.equals(token, handled) ? null : token;
@@ -183,7 +211,8 @@ public final class AssignmentTargets {
 
     private static StoreLocation store(S3Config s3) {
         String endpoint = s3.getEndpoint() == null || s3.getEndpoint().isBlank() ? null : s3.getEndpoint();
-        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault());
+        // Path-style for every custom endpoint: a bucket name never becomes part of a host name the agent resolves.
+        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault() || endpoint != null);
     }
 
     private static <T> List<T> nullSafe(List<T> list) {

@@ -157,7 +157,8 @@ public final class ClusterAgent {
         ProfilingAssignment assignment = informer.getStore().list().stream()
                 .filter(a -> settings.nodeName().equals(a.getMetadata().getName())).findFirst().orElse(null);
         reporter.observe(assignment);
-        AssignmentTargets.Mapping mapping = AssignmentTargets.map(assignment, reporter.handledTokens());
+        AssignmentTargets.Mapping mapping = AssignmentTargets.map(assignment, reporter.handledTokens(),
+                new FetchTargetGuard(settings.hostIp()), settings.endpoints());
         if (!mapping.rejected().equals(lastRejected)) {
             mapping.rejected().forEach(LOG::warn);
             lastRejected = mapping.rejected();

@@ -17,10 +17,18 @@ import org.slf4j.Logger;
  *     is set
  * @param statusInterval least time between two status writes ({@value #STATUS_INTERVAL_SECONDS} s, not an
  *     environment setting: the contract fixes it)
+ * @param endpoints {@code POD_NAMESPACE} and {@code ALLOWED_S3_ENDPOINTS}, the allow-list checked again here
  */
 public record ClusterSettings(String nodeName, String hostIp, KubeletSettings kubelet, Path spoolDir,
                               long spoolMaxBytes, String bindHost, int metricsPort, int healthPort,
-                              Duration statusInterval) {
+                              Duration statusInterval, EndpointPolicy endpoints) {
+
+    /** Settings that check no endpoint allow-list (tests that build settings in code). */
+    public ClusterSettings(String nodeName, String hostIp, KubeletSettings kubelet, Path spoolDir, long spoolMaxBytes,
+                           String bindHost, int metricsPort, int healthPort, Duration statusInterval) {
+        this(nodeName, hostIp, kubelet, spoolDir, spoolMaxBytes, bindHost, metricsPort, healthPort, statusInterval,
+                EndpointPolicy.NONE);
+    }
 
     public static final Path DEFAULT_SPOOL_DIR = Path.of("/var/lib/bolometer/spool");
     public static final long DEFAULT_SPOOL_MAX_BYTES = 512L * 1024 * 1024;
@@ -47,13 +55,17 @@ public record ClusterSettings(String nodeName, String hostIp, KubeletSettings ku
                 "0.0.0.0",
                 (int) number(env, "METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535),
                 (int) number(env, "HEALTH_PORT", DEFAULT_HEALTH_PORT, 0, 65535),
-                Duration.ofSeconds(STATUS_INTERVAL_SECONDS));
+                Duration.ofSeconds(STATUS_INTERVAL_SECONDS),
+                new EndpointPolicy(value(env, "POD_NAMESPACE"), env.containsKey("ALLOWED_S3_ENDPOINTS")
+                        ? java.util.Arrays.stream(env.get("ALLOWED_S3_ENDPOINTS").split(",")).map(String::trim)
+                                .filter(e -> !e.isEmpty()).toList()
+                        : null));
     }
 
     /** The same settings with another status interval (tests use a short one). */
     public ClusterSettings withStatusInterval(Duration interval) {
         return new ClusterSettings(nodeName, hostIp, kubelet, spoolDir, spoolMaxBytes, bindHost, metricsPort,
-                healthPort, interval);
+                healthPort, interval, endpoints);
     }
 
     /** What the shared runtime needs of these settings. */
@@ -66,9 +78,11 @@ public record ClusterSettings(String nodeName, String hostIp, KubeletSettings ku
     public void log(Logger log) {
         log.info("Cluster mode on node {}: NODE_NAME={} HOST_IP={} KUBELET_URL={} KUBELET_TOKEN_FILE={} "
                         + "KUBELET_CA_FILE={} KUBELET_INSECURE_SKIP_VERIFY={} SPOOL_DIR={} SPOOL_MAX_BYTES={} "
-                        + "METRICS_PORT={} HEALTH_PORT={} (bound to {})", nodeName, nodeName,
-                hostIp == null ? "(unset)" : hostIp, kubelet.url(), kubelet.tokenFile(), kubelet.caFile(),
-                kubelet.insecureSkipVerify(), spoolDir, spoolMaxBytes, metricsPort, healthPort, bindHost);
+                        + "METRICS_PORT={} HEALTH_PORT={} (bound to {}) POD_NAMESPACE={} ALLOWED_S3_ENDPOINTS={}", nodeName,
+                nodeName, hostIp == null ? "(unset)" : hostIp, kubelet.url(), kubelet.tokenFile(), kubelet.caFile(),
+                kubelet.insecureSkipVerify(), spoolDir, spoolMaxBytes, metricsPort, healthPort, bindHost,
+                endpoints.ownNamespace() == null ? "(unset)" : endpoints.ownNamespace(),
+                endpoints.allowed() == null ? "(unset: not checked)" : endpoints.allowed());
     }
 
     private static long number(Map<String, String> env, String key, long fallback, long min, long max) {

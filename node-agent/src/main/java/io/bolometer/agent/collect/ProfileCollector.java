@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ProfileCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileCollector.class);
     private static final String SPOOL = "spool";
+    /** Captures (pods) running at once on the node at most; more are skipped as {@code capture-in-progress}. */
+    public static final int DEFAULT_MAX_CONCURRENT_CAPTURES = 32;
 
     private final ProfileSource source;
     private final ProfileSpool spool;
@@ -49,9 +51,17 @@ public final class ProfileCollector {
     private final CauseLog causes = new CauseLog(LOG);
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Set<String> spoolFailed = ConcurrentHashMap.newKeySet();
+    private final int maxConcurrent;
 
     public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
                             AgentMetrics metrics, CaptureListener listener, Clock clock) {
+        this(source, spool, spoolChanged, keys, metrics, listener, clock, DEFAULT_MAX_CONCURRENT_CAPTURES);
+    }
+
+    /** @param maxConcurrent captures running at once on the node at most (a node-wide cap, whatever the pods) */
+    public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
+                            AgentMetrics metrics, CaptureListener listener, Clock clock, int maxConcurrent) {
+        this.maxConcurrent = maxConcurrent;
         this.source = source;
         this.spool = spool;
         this.spoolChanged = spoolChanged;
@@ -62,8 +72,8 @@ public final class ProfileCollector {
     }
 
     /**
-     * Starts a capture unless one is already running for the pod (then it is counted as skipped with reason
-     * {@code capture-in-progress}) or the agent is shutting down.
+     * Starts a capture unless one is already running for the pod or the node runs its maximum of captures (then it
+     * is counted as skipped with reason {@code capture-in-progress}) or the agent is shutting down.
      *
      * @param detail why, for the log line (e.g. {@code cpu 93% of limit})
      * @return the running capture, or empty when none was started
@@ -76,6 +86,13 @@ public final class ProfileCollector {
         if (!gate.tryAcquire(target.pod())) {
             metrics.skipped("capture-in-progress");
             LOG.debug("Skipped {} capture of {}: another capture of the pod is running", reason, target.pod());
+            return Optional.empty();
+        }
+        if (gate.inProgress() > maxConcurrent) {
+            gate.release(target.pod());
+            metrics.skipped("capture-in-progress");
+            LOG.debug("Skipped {} capture of {}: {} captures are running on this node, the most at once", reason,
+                    target.pod(), maxConcurrent);
             return Optional.empty();
         }
         CompletableFuture<CaptureSummary> run;
@@ -97,6 +114,11 @@ public final class ProfileCollector {
     /** True while a capture of {@code pod} runs (a new one would be skipped as {@code capture-in-progress}). */
     public boolean capturing(PodRef pod) {
         return gate.busy(pod);
+    }
+
+    /** True while the node runs its maximum of captures at once (a new one would be skipped). */
+    public boolean atCapacity() {
+        return gate.inProgress() >= maxConcurrent;
     }
 
     /** True until {@link #stopAccepting()}-style shutdown began. */
@@ -151,7 +173,8 @@ public final class ProfileCollector {
         int cpuSeconds = target.settings().cpuProfileSeconds();
         CompletableFuture<CaptureOutcome> outcome;
         try {
-            outcome = source.capture(target.baseUrl(), target.pprofPath(), type, cpuSeconds, slot.tempFile());
+            outcome = source.capture(target.baseUrl(), target.pprofPath(), type, cpuSeconds, slot.tempFile(),
+                    more -> spool.grow(slot, more));
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }

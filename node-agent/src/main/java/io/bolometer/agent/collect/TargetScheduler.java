@@ -188,7 +188,7 @@ public final class TargetScheduler implements AutoCloseable {
 
     /**
      * Starts the requested capture now, or — while another capture of the same pod runs (a threshold or periodic
-     * one) — waits for it to end, checking every {@link #REQUEST_RETRY}, so a user's request is not lost to a
+     * one), or the node runs its maximum of captures — waits for it to end, checking every {@link #REQUEST_RETRY}, so a user's request is not lost to a
      * collision. Gives up when the token changes, the target goes, the agent shuts down, or after
      * {@link #REQUEST_PATIENCE} (longer than any capture can run).
      */
@@ -197,9 +197,9 @@ public final class TargetScheduler implements AutoCloseable {
                 || !collector.accepting()) {
             return;
         }
-        if (collector.capturing(loop.target.pod())) {
+        if (collector.capturing(loop.target.pod()) || collector.atCapacity()) {
             if (clock.instant().isBefore(giveUpAt)) {
-                LOG.debug("Requested capture {} of {} waits for the running capture of the pod", token,
+                LOG.debug("Requested capture {} of {} waits for the running capture of the pod or a free slot", token,
                         loop.target.pod());
                 executor.schedule(() -> requested(loop, token, giveUpAt), REQUEST_RETRY.toMillis(),
                         TimeUnit.MILLISECONDS);

@@ -83,6 +83,13 @@ public final class AgentMetrics {
         spoolDroppedBytes().increment(bytes);
     }
 
+    /** A profile given up after permanent refusals of its store (profiling_uploads_abandoned_total). */
+    public void uploadAbandoned() {
+        Counter.builder("profiling.uploads.abandoned")
+                .description("Profiles left out after their store refused them permanently (4xx) several times")
+                .register(registry).increment();
+    }
+
     public void error(String stage) {
         errors(stage).increment();
     }

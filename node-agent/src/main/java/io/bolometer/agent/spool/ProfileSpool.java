@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
@@ -33,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Ids are {@code <16-digit epoch micros>-<8 hex random>}, strictly increasing within a directory (also across
  * restarts: the next id is above the largest one found), so sorting ids is sorting by commit order.
  *
- * <p>The byte budget holds at commit time: a new body that would push the committed bytes over it first makes
- * room by dropping the oldest entries not claimed by an upload in flight (a fresh profile is worth more than one
- * that waited through the outage), and only when even that cannot make room is the new body refused. Each drop is
- * reported to the {@link DropListener}.
+ * <p>The byte budget holds for committed bodies and bodies being fetched together: a fetch {@linkplain #grow grows}
+ * its slot's reservation as bytes arrive, so a pod that sends 64 MiB and holds back the last byte never takes more
+ * than the budget leaves. Room is made by dropping entries not claimed by an upload in flight, the oldest of the
+ * config with the largest backlog first ({@link DropPolicy}: a fresh profile is worth more than one that waited
+ * through an outage, and one tenant's backlog never drops another's profiles first); only when even that cannot
+ * make room is the new body refused. Each drop is reported to the {@link DropListener}.
  */
 public final class ProfileSpool {
 
@@ -60,6 +64,9 @@ public final class ProfileSpool {
     private final Set<String> recovered = new HashSet<>();
     private final List<DropListener> dropListeners = new CopyOnWriteArrayList<>();
     private long bytes;
+    /** Bytes reserved by slots being fetched into, in total and per slot file. */
+    private long reserved;
+    private final Map<Path, Long> reservations = new HashMap<>();
     private long lastMicros;
 
     /** Told about every entry the spool drops to stay within its byte budget. */
@@ -103,14 +110,50 @@ public final class ProfileSpool {
      */
     public SpoolSlot reserve() throws IOException {
         synchronized (lock) {
-            long pinned = claimedBytes();
+            long pinned = claimedBytes() + reserved;
             if (pinned >= maxBytes) {
-                throw new SpoolFullException("uploads in flight hold " + pinned + " bytes, the whole budget of " + maxBytes);
+                throw new SpoolFullException("uploads and fetches in flight hold " + pinned + " bytes, the whole budget of "
+                        + maxBytes);
             }
         }
         Path temp = dir.resolve(SLOT_PREFIX + UUID.randomUUID() + SLOT_SUFFIX);
         Files.createFile(temp);
+        synchronized (lock) {
+            reservations.put(temp, 0L);
+        }
         return new SpoolSlot(temp);
+    }
+
+    /**
+     * Reserves {@code more} bytes for a body being streamed into {@code slot}, dropping spooled profiles
+     * ({@link DropPolicy}) when the budget needs it; the fetch must stop when this answers false.
+     *
+     * @return false when even dropping every entry not being uploaded would not make room (nothing is dropped)
+     */
+    public boolean grow(SpoolSlot slot, long more) {
+        List<SpooledProfile> victims;
+        synchronized (lock) {
+            Long held = reservations.get(slot.tempFile());
+            if (held == null) {
+                return false;
+            }
+            victims = DropPolicy.victims(entries.values(), claimed, bytes + reserved + more - maxBytes);
+            if (victims.isEmpty() && bytes + reserved + more > maxBytes) {
+                return false;
+            }
+            victims.forEach(this::forget);
+            reservations.put(slot.tempFile(), held + more);
+            reserved += more;
+        }
+        deleteDropped(victims, more);
+        return true;
+    }
+
+    /** Bytes reserved by fetches in flight. */
+    public long reservedBytes() {
+        synchronized (lock) {
+            return reserved;
+        }
     }
 
     /**
@@ -124,6 +167,7 @@ public final class ProfileSpool {
         Path temp = ownSlot(slot);
         force(temp);
         long size = Files.size(temp);
+        unreserve(slot);
         makeRoom(size);
         String id = nextId();
         Path recordTemp = dir.resolve(id + RECORD_TEMP);
@@ -151,6 +195,7 @@ public final class ProfileSpool {
 
     /** Deletes a slot's temporary file without committing it (fetch or validation failed). */
     public void discard(SpoolSlot slot) {
+        unreserve(slot);
         try {
             Files.deleteIfExists(ownSlot(slot));
         } catch (IOException e) {
@@ -235,34 +280,42 @@ public final class ProfileSpool {
         return dir;
     }
 
-    /** Drops oldest unclaimed entries until {@code size} more bytes fit; drops nothing when that cannot succeed. */
-    private void makeRoom(long size) throws IOException {
-        List<SpooledProfile> victims = new ArrayList<>();
+    private void unreserve(SpoolSlot slot) {
         synchronized (lock) {
-            long excess = bytes + size - maxBytes;
+            Long held = reservations.remove(slot.tempFile());
+            if (held != null) {
+                reserved -= held;
+            }
+        }
+    }
+
+    /** Drops unclaimed entries ({@link DropPolicy}) until {@code size} more bytes fit; drops nothing when that cannot succeed. */
+    private void makeRoom(long size) throws IOException {
+        List<SpooledProfile> victims;
+        synchronized (lock) {
+            long excess = bytes + reserved + size - maxBytes;
             if (excess <= 0) {
                 return;
             }
-            long freed = 0;
-            for (SpooledProfile candidate : entries.values()) {
-                if (freed >= excess) {
-                    break;
-                }
-                if (!claimed.contains(candidate.id())) {
-                    victims.add(candidate);
-                    freed += candidate.sizeBytes();
-                }
-            }
-            if (freed < excess) {
+            victims = DropPolicy.victims(entries.values(), claimed, excess);
+            if (victims.isEmpty()) {
                 throw new SpoolFullException("a profile of " + size + " bytes does not fit the budget of " + maxBytes
-                        + " bytes beside " + (bytes - freed) + " bytes being uploaded");
+                        + " bytes beside " + (claimedBytes() + reserved) + " bytes being uploaded or fetched");
             }
             // Out of the map under the lock, so no uploader can claim a victim while its files go away.
             victims.forEach(this::forget);
         }
+        deleteDropped(victims, size);
+    }
+
+    private void deleteDropped(List<SpooledProfile> victims, long size) {
         for (SpooledProfile victim : victims) {
-            Files.deleteIfExists(dir.resolve(victim.id() + RECORD));
-            Files.deleteIfExists(victim.body());
+            try {
+                Files.deleteIfExists(dir.resolve(victim.id() + RECORD));
+                Files.deleteIfExists(victim.body());
+            } catch (IOException e) {
+                LOG.warn("Could not delete dropped spool entry {}: {}", victim.id(), e.toString());
+            }
             for (DropListener listener : dropListeners) {
                 listener.dropped(victim, size, maxBytes);
             }

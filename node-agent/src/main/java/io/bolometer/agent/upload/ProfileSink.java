@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 /** Durable storage for profiles. Completing the future means the object is stored and the spool may forget it. */
 public interface ProfileSink extends AutoCloseable {
 
-    /** Stores the body under its key with its metadata and tags; storing the same key again overwrites (idempotent). */
+    /**
+     * Stores the body under its key with its metadata and tags. Storing the same profile again is harmless
+     * (idempotent); S3 never replaces another capture's object (conditional upload, next free suffix).
+     */
     CompletableFuture<Void> store(StoredProfile profile);
 
     /**

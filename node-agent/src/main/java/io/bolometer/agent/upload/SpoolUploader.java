@@ -27,13 +27,22 @@ import org.slf4j.LoggerFactory;
  * <p>All state lives on one daemon thread, so there are no locks: sink completions hop back onto it. Two kinds of
  * backoff: each entry waits its own delay after a failure, and a store that just failed is paused as a whole, so
  * a thousand waiting profiles don't hammer an unreachable S3 (after the pause, at most {@code maxInFlight} probe).
+ *
+ * <p>Stores share the slots fairly: with several stores waiting or uploading, each takes at most its share of the
+ * slots, and stores with fewer uploads in flight go first, so a store that accepts connections and never answers
+ * holds only its share until the timeout ({@value #UPLOAD_TIMEOUT_SECONDS} s, plus a second per MiB), never everyone's. A
+ * profile its store refuses permanently (4xx but 408/429) {@value #MAX_PERMANENT_FAILURES} times leaves the spool
+ * unsent and is counted ({@link UploadListener#abandoned}).
  */
 public final class SpoolUploader implements AutoCloseable {
 
     /** Uploads in flight at once unless told otherwise. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 4;
-    /** An upload not done after this counts as failed and is retried (the key is fixed, so a late finish is harmless). */
-    public static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
+    /** An upload not done after this (plus a second per MiB) counts as failed and is retried (a late finish is harmless). */
+    public static final int UPLOAD_TIMEOUT_SECONDS = 60;
+    public static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(UPLOAD_TIMEOUT_SECONDS);
+    /** Permanent refusals (4xx) after which a profile is given up. */
+    public static final int MAX_PERMANENT_FAILURES = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolUploader.class);
 
@@ -51,6 +60,7 @@ public final class SpoolUploader implements AutoCloseable {
     // Confined to the executor's thread.
     private final Map<String, Attempts> attempts = new HashMap<>();
     private final Map<StoreLocation, Attempts> paused = new HashMap<>();
+    private final Map<StoreLocation, Integer> inFlightByStore = new HashMap<>();
     private final List<CompletableFuture<Boolean>> drains = new CopyOnWriteArrayList<>();
     private int inFlight;
     private boolean started;
@@ -137,19 +147,38 @@ public final class SpoolUploader implements AutoCloseable {
         }
         List<SpooledProfile> pending = spool.pending();
         Set<String> ids = new HashSet<>();
+        Map<StoreLocation, List<SpooledProfile>> ready = new java.util.LinkedHashMap<>();
         for (SpooledProfile entry : pending) {
             ids.add(entry.id());
-            if (inFlight >= maxInFlight) {
-                continue;
-            }
             Attempts entryAttempts = attempts.computeIfAbsent(entry.id(), id -> new Attempts());
             StoreLocation store = entry.record().store();
             if (!entryAttempts.busy && !entryAttempts.waiting
                     && !paused.computeIfAbsent(store, s -> new Attempts()).waiting) {
-                begin(entry, entryAttempts);
+                ready.computeIfAbsent(store, s -> new java.util.ArrayList<>()).add(entry);
             }
         }
         attempts.keySet().retainAll(ids);
+        // Fair shares: with several stores holding profiles, each gets at most its share of the slots, and
+        // stores with fewer uploads in flight go first, so a store that never answers holds only its own share.
+        // Every store with work counts, also one in backoff: else a silent store fills every slot meanwhile.
+        Set<StoreLocation> active = new HashSet<>();
+        pending.forEach(entry -> active.add(entry.record().store()));
+        int perStore = Math.max(1, maxInFlight / Math.max(1, active.size()));
+        boolean started;
+        do {
+            started = false;
+            List<StoreLocation> order = new java.util.ArrayList<>(ready.keySet());
+            order.sort(java.util.Comparator.comparingInt(s -> inFlightByStore.getOrDefault(s, 0)));
+            for (StoreLocation store : order) {
+                List<SpooledProfile> queue = ready.get(store);
+                if (inFlight >= maxInFlight || queue.isEmpty() || inFlightByStore.getOrDefault(store, 0) >= perStore) {
+                    continue;
+                }
+                SpooledProfile entry = queue.remove(0);
+                begin(entry, attempts.get(entry.id()));
+                started = true;
+            }
+        } while (started && inFlight < maxInFlight);
         if (inFlight == 0 && spool.count() == 0) {
             drains.forEach(drained -> drained.complete(true));
             drains.clear();
@@ -162,6 +191,7 @@ public final class SpoolUploader implements AutoCloseable {
         }
         entryAttempts.busy = true;
         inFlight++;
+        inFlightByStore.merge(entry.record().store(), 1, Integer::sum);
         Instant startedAt = clock.instant();
         CompletableFuture<Void> stored;
         try {
@@ -181,7 +211,8 @@ public final class SpoolUploader implements AutoCloseable {
         } catch (RuntimeException e) {
             stored = CompletableFuture.failedFuture(e);
         }
-        stored.orTimeout(UPLOAD_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS)
+        Duration timeout = UPLOAD_TIMEOUT.plusSeconds(entry.sizeBytes() / (1024 * 1024));
+        stored.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
                 .whenComplete((ignored, error) -> run(() -> finished(entry, entryAttempts, startedAt, error)));
     }
 
@@ -189,6 +220,7 @@ public final class SpoolUploader implements AutoCloseable {
         inFlight--;
         entryAttempts.busy = false;
         StoreLocation store = entry.record().store();
+        inFlightByStore.merge(store, -1, Integer::sum);
         Attempts storeAttempts = paused.computeIfAbsent(store, s -> new Attempts());
         if (error == null) {
             succeeded(entry, startedAt, store, storeAttempts);
@@ -196,6 +228,11 @@ public final class SpoolUploader implements AutoCloseable {
             spool.release(entry);
             Throwable cause = UploadFailureLog.unwrap(error);
             entryAttempts.count++;
+            if (isPermanent(cause) && ++entryAttempts.permanent >= MAX_PERMANENT_FAILURES) {
+                abandon(entry, cause, entryAttempts.count);
+                pump();
+                return;
+            }
             retryLater(entryAttempts, entryAttempts.count);
             if (!storeAttempts.waiting) {
                 storeAttempts.count++;
@@ -220,6 +257,32 @@ public final class SpoolUploader implements AutoCloseable {
         failures.succeeded(store.toString());
         Duration took = Duration.between(startedAt, clock.instant());
         notify(() -> listener.uploaded(entry, took));
+    }
+
+    /** A refusal that retrying won't change: a 4xx other than 408 (timeout) and 429 (slow down), or no free key. */
+    static boolean isPermanent(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof S3ProfileSink.KeyTakenException) {
+                return true;
+            }
+            if (c instanceof software.amazon.awssdk.core.exception.SdkServiceException service) {
+                int status = service.statusCode();
+                return status >= 400 && status < 500 && status != 408 && status != 429;
+            }
+        }
+        return false;
+    }
+
+    private void abandon(SpooledProfile entry, Throwable cause, int attemptCount) {
+        try {
+            spool.remove(entry);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove abandoned spool entry {}: {}", entry.id(), UploadFailureLog.describe(e));
+        }
+        attempts.remove(entry.id());
+        LOG.warn("Gave up {} after {} attempts: {} refused it ({}); it left the spool unsent",
+                entry.record().objectKey(), attemptCount, entry.record().store(), UploadFailureLog.describe(cause));
+        notify(() -> listener.abandoned(entry, cause, attemptCount));
     }
 
     private void retryLater(Attempts waiter, int attempt) {
@@ -262,6 +325,7 @@ public final class SpoolUploader implements AutoCloseable {
     /** Failure count and wait state of one entry or one store. */
     private static final class Attempts {
         int count;
+        int permanent;
         boolean waiting;
         boolean busy;
         long generation;

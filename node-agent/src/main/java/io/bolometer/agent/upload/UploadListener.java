@@ -12,6 +12,13 @@ public interface UploadListener {
     /** An upload attempt failed; the profile stays in the spool and is retried. {@code attempt} counts from 1. */
     void failed(SpooledProfile profile, Throwable cause, int attempt);
 
+    /**
+     * The store refused the profile permanently (4xx: no such bucket, access denied …) several times: it left the
+     * spool unsent, so it can't hold back other profiles or fill the spool.
+     */
+    default void abandoned(SpooledProfile profile, Throwable cause, int attempts) {
+    }
+
     /** A listener that ignores everything. */
     UploadListener NONE = new UploadListener() {
         @Override

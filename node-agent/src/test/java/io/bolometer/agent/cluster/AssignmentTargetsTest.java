@@ -11,6 +11,7 @@ import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.model.v1alpha1.AssignedConfig;
 import io.bolometer.model.v1alpha1.AssignedTarget;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.S3Config;
@@ -129,6 +130,45 @@ class AssignmentTargetsTest {
         List<ProfilingTarget> targets = AssignmentTargets.from(a);
 
         assertThat(targets).extracting(ProfilingTarget::captureToken).containsExactly("t-1", null);
+    }
+
+    @Test
+    void ignoresACaptureTokenThatCouldForgeALogLine() {
+        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
+        pod.setCaptureToken("1\n2026-12-06 INFO Uploaded everything");
+
+        assertThat(AssignmentTargets.from(onePod(pod)).get(0).captureToken()).isNull();
+    }
+
+    @Test
+    void refusesATenantsEndpointOutsideTheAllowListAndAddressesEveryCustomEndpointPathStyle() {
+        AssignedConfig tenant = config("shop", "hot", 0, HEAP);
+        tenant.getS3Config().setEndpoint("http://attacker.example:9000");
+        AssignedConfig platform = config("bolometer-system", "all", 0, HEAP);
+        platform.getS3Config().setEndpoint("http://minio.storage.svc:9000");
+        platform.getS3Config().setForcePathStyle(false);
+        ProfilingAssignment a = assignment("node-a", List.of(tenant, platform), List.of(target("shop", "checkout-1",
+                "10.0.1.7", 6060, null, List.of("shop/hot", "bolometer-system/all"))));
+
+        var mapping = AssignmentTargets.map(a, Map.of(), new FetchTargetGuard("10.0.1.5"),
+                new EndpointPolicy("bolometer-system", List.of("http://minio.storage.svc:9000")));
+
+        assertThat(mapping.targets()).singleElement().satisfies(t -> assertThat(t.store())
+                .isEqualTo(new StoreLocation.S3("bucket-all", "eu-west-1", "http://minio.storage.svc:9000", true)));
+        assertThat(mapping.rejected()).singleElement().asString().contains("shop/hot", "not in ALLOWED_S3_ENDPOINTS");
+    }
+
+    @Test
+    void refusesAConfigWhoseRegionIsNotARegionName() {
+        AssignedConfig config = config("shop", "hot", 0, HEAP);
+        config.getS3Config().setRegion("r-1/../x");
+        ProfilingAssignment a = assignment("node-a", List.of(config),
+                List.of(target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"))));
+
+        var mapping = AssignmentTargets.map(a, java.util.Map.of());
+
+        assertThat(mapping.targets()).isEmpty();
+        assertThat(mapping.rejected()).singleElement().asString().contains("region is not a region name");
     }
 
     @Test

@@ -83,15 +83,51 @@ class S3ProfileSinkIT {
     }
 
     @Test
-    void overwritesTheObjectWhenTheSameKeyIsStoredAgain() throws Exception {
-        String key = "profiles/2026-11-25/checkout/20261125101531-checkout-7d9f8-x2x-cpu.pprof";
-        sink.store(profile(key, randomBytes(1000, 3))).get(60, TimeUnit.SECONDS);
-        byte[] second = randomBytes(2000, 4);
+    void storingTheSameProfileAgainLeavesOneObject() throws Exception {
+        String key = "profiles/2026-11-25/checkout/20261125101531-checkout-7d9f8-x2x-heap.pprof";
+        StoredProfile profile = profile(key, randomBytes(1000, 3));
+        sink.store(profile).get(60, TimeUnit.SECONDS);
 
-        sink.store(profile(key, second)).get(60, TimeUnit.SECONDS);
+        sink.store(profile).get(60, TimeUnit.SECONDS);
 
-        assertThat(s3.getObject(BUCKET, key).asByteArray()).isEqualTo(second);
-        assertThat(s3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(key)).contents()).hasSize(1);
+        assertThat(s3.getObject(BUCKET, key).asByteArray()).isEqualTo(randomBytes(1000, 3));
+        assertThat(keysUnder("profiles/2026-11-25/checkout/20261125101531-checkout-7d9f8-x2x-heap"))
+                .as("the retry recognised its own object").containsExactly(key);
+    }
+
+    @Test
+    void anotherAgentsCaptureUnderATakenKeyGetsTheNextSuffixAndReplacesNothing() throws Exception {
+        assertNoReplacement("shared/2026-11-25/checkout/20261125101532-checkout-0-heap", 4096);
+    }
+
+    @Test
+    void multipartUploadsAreConditionalToo() throws Exception {
+        assertNoReplacement("shared/2026-11-25/checkout/20261125101533-checkout-0-heap",
+                (int) S3ProfileSink.PART_SIZE + 1024 * 1024);
+    }
+
+    /** Two agents (own clients) capture same-named pods of two namespaces in the same second, then a third. */
+    private void assertNoReplacement(String base, int size) throws Exception {
+        String key = base + ".pprof";
+        byte[] shop = randomBytes(size, 11);
+        byte[] payments = randomBytes(size, 12);
+        byte[] third = randomBytes(size, 13);
+        try (S3ProfileSink otherAgent = S3ProfileSink.create(location(BUCKET), S3TestServer.CREDENTIALS)) {
+            sink.store(profile(key, shop, "shop", "node-a")).get(60, TimeUnit.SECONDS);
+            otherAgent.store(profile(key, payments, "payments", "node-b")).get(60, TimeUnit.SECONDS);
+            otherAgent.store(profile(key, third, "payments", "node-c")).get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(keysUnder(base)).containsExactlyInAnyOrder(key, base + "-2.pprof", base + "-3.pprof");
+        assertThat(s3.getObject(BUCKET, key).asByteArray()).isEqualTo(shop);
+        assertThat(s3.getObject(BUCKET, base + "-2.pprof").asByteArray()).isEqualTo(payments);
+        assertThat(s3.getObject(BUCKET, base + "-2.pprof").response().metadata()).containsEntry("pod-namespace", "payments");
+        assertThat(s3.getObject(BUCKET, base + "-3.pprof").asByteArray()).isEqualTo(third);
+    }
+
+    private static java.util.List<String> keysUnder(String prefix) {
+        return s3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).sorted().toList();
     }
 
     @Test
@@ -122,6 +158,14 @@ class S3ProfileSinkIT {
     private StoredProfile profile(String key, byte[] body) throws IOException {
         Path file = Files.write(Files.createTempFile(dir, "body", ".pprof"), body);
         return new StoredProfile(key, file, body.length, METADATA, TAGS);
+    }
+
+    private StoredProfile profile(String key, byte[] body, String namespace, String node) throws IOException {
+        Path file = Files.write(Files.createTempFile(dir, "body", ".pprof"), body);
+        Map<String, String> metadata = new java.util.HashMap<>(METADATA);
+        metadata.put("pod-namespace", namespace);
+        metadata.put("node", node);
+        return new StoredProfile(key, file, body.length, metadata, TAGS);
     }
 
     private static Map<String, String> tags(String key) {

@@ -2,10 +2,10 @@ package io.bolometer.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.bolometer.model.ProfileType;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,8 +21,14 @@ public class ProfilingConfigSpec {
     private OnDemand onDemand;
     @Required
     private S3Config s3Config;
+    /** At most one of each type (the coordinator refuses duplicates). */
+    @Size(max = 6)
     private List<ProfileType> profileTypes;
-    @Min(1) @Max(60) @Default("10")
+    /**
+     * No schema default on purpose: the schema's 10 would conflict with a valid {@code checkIntervalSeconds: 10}.
+     * Omitted, it is {@link #cpuProfileSecondsOrDefault()}.
+     */
+    @Min(1) @Max(60)
     private Integer cpuProfileSeconds;
 
     public ProfilingConfigSpec() {
@@ -46,7 +52,23 @@ public class ProfilingConfigSpec {
     public List<ProfileType> profileTypesOrDefault() {
         return profileTypes == null || profileTypes.isEmpty() ? DEFAULT_PROFILE_TYPES : List.copyOf(profileTypes);
     }
-    public int cpuProfileSecondsOrDefault() { return cpuProfileSeconds == null ? DEFAULT_CPU_PROFILE_SECONDS : cpuProfileSeconds; }
+
+    /**
+     * The CPU profile length: as set, else {@value #DEFAULT_CPU_PROFILE_SECONDS} seconds, shortened to one second
+     * less than the check interval (and the periodic interval, when periodic captures are on) so that an omitted
+     * field never makes a spec invalid.
+     */
+    public int cpuProfileSecondsOrDefault() {
+        if (cpuProfileSeconds != null) {
+            return cpuProfileSeconds;
+        }
+        int seconds = Math.min(DEFAULT_CPU_PROFILE_SECONDS, thresholdsOrDefault().checkIntervalOrDefault() - 1);
+        OnDemand periodic = onDemandOrDefault();
+        if (periodic.enabledOrDefault()) {
+            seconds = Math.min(seconds, periodic.intervalOrDefault() - 1);
+        }
+        return Math.max(1, seconds);
+    }
 
     @Override
     public boolean equals(Object o) {

@@ -2,20 +2,42 @@ package io.bolometer.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /** Where captured profiles are stored. Credentials never appear here: the agent uses the AWS default chain. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3Config {
     public static final String DEFAULT_PREFIX = "profiles";
+    /** Longest prefix accepted: keys stay far below S3's 1024 bytes, assignments far below etcd's limit. */
+    public static final int MAX_PREFIX_LENGTH = 256;
+    /** Characters S3 documents as safe in keys, and {@code /}. */
+    public static final String PREFIX_PATTERN = "^[A-Za-z0-9!_.*'()/-]*$";
+    public static final int MAX_BUCKET_LENGTH = 63;
+    /** S3's general-purpose bucket rule (3-63 lowercase letters, digits, dots, hyphens; letter or digit at both ends). */
+    public static final String BUCKET_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+    public static final int MAX_REGION_LENGTH = 32;
+    /** AWS regions ({@code us-east-1}, {@code us-gov-west-1}) and the names S3-compatible stores use ({@code auto}). */
+    public static final String REGION_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
+    public static final int MAX_ENDPOINT_LENGTH = 256;
+    public static final String ENDPOINT_PATTERN = "^[hH][tT][tT][pP][sS]?://[^\\s]+$";
 
     @Required
+    @Size(max = MAX_BUCKET_LENGTH)
+    @Pattern(BUCKET_PATTERN)
     private String bucket;
-    @Default("profiles")
+    /** No schema default: the coordinator applies {@value #DEFAULT_PREFIX}, under the namespace for tenants. */
+    @Size(max = MAX_PREFIX_LENGTH)
+    @Pattern(PREFIX_PATTERN)
     private String prefix;
+    @Size(max = MAX_REGION_LENGTH)
+    @Pattern(REGION_PATTERN)
     private String region;
     /** S3-compatible endpoint (MinIO, …); empty means AWS. Restricted by the chart's allow-list. */
+    @Size(max = MAX_ENDPOINT_LENGTH)
+    @Pattern("^$|" + ENDPOINT_PATTERN)
     private String endpoint;
     @Default("false")
     private Boolean forcePathStyle;

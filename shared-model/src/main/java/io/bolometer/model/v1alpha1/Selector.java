@@ -1,6 +1,8 @@
 package io.bolometer.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +13,16 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class Selector {
+    public static final int MAX_LABELS = 32;
+    public static final int MAX_EXPRESSIONS = 16;
+
+    /** Empty or a namespace name (a DNS label). */
+    @Size(max = 63)
+    @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     private String namespace;
+    @Size(max = MAX_LABELS)
     private Map<String, String> labelSelector;
+    @Size(max = MAX_EXPRESSIONS)
     private List<LabelSelectorRequirement> matchExpressions;
 
     public Selector() {
