@@ -5,6 +5,7 @@ import io.bolometer.agent.capture.PprofValidator;
 import io.bolometer.agent.capture.ProfileCapturer;
 import io.bolometer.agent.capture.ProfileFetcher;
 import io.bolometer.agent.collect.KeyAllocator;
+import io.bolometer.agent.collect.ProfileInsights;
 import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.TargetScheduler;
 import io.bolometer.agent.http.HealthAndMetricsServer;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,11 +59,13 @@ public final class AgentRuntime implements AutoCloseable {
     private final HealthAndMetricsServer http;
     private final UsageSource usage;
     private final ProfileFetcher fetcher;
+    private final ExecutorService settling;
     private volatile boolean ready;
 
     private AgentRuntime(Vertx vertx, Clock clock, AgentMetrics metrics, ProfileSpool spool, SpoolUploader uploader,
                          ProfileCollector collector, TargetScheduler scheduler, ScheduledExecutorService executor,
-                         UsageSource usage, ProfileFetcher fetcher) {
+                         UsageSource usage, ProfileFetcher fetcher, ExecutorService settling) {
+        this.settling = settling;
         this.clock = clock;
         this.metrics = metrics;
         this.spool = spool;
@@ -111,8 +115,16 @@ public final class AgentRuntime implements AutoCloseable {
         ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
         ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher,
                 new PprofValidator(settings.fetchLimits().maxDecompressedBytes()));
+        // the spool ignores subdirectories; summarizing is CPU-bound, so one thread keeps it off the event loop
+        ProfileInsights insights = ProfileInsights.open(settings.spoolDir().resolve("baselines"),
+                settings.fetchLimits().maxDecompressedBytes());
+        ExecutorService settling = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bolometer-insight");
+            thread.setDaemon(true);
+            return thread;
+        });
         ProfileCollector collector = new ProfileCollector(capturer::capture, spool, uploader::wake, keys, metrics,
-                listener, clock);
+                listener, clock, insights, settling);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bolometer-scheduler");
             thread.setDaemon(true);
@@ -120,7 +132,7 @@ public final class AgentRuntime implements AutoCloseable {
         });
         TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
         AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
-                executor, usage, fetcher);
+                executor, usage, fetcher, settling);
         uploader.start();
         try {
             runtime.http.start(settings.bindHost(), settings.metricsPort(), settings.healthPort());
@@ -210,6 +222,7 @@ public final class AgentRuntime implements AutoCloseable {
     public void close() {
         ready = false;
         executor.shutdownNow();
+        settling.shutdownNow();
         uploader.close();
         usage.close();
         fetcher.close();

@@ -1,5 +1,6 @@
 package io.bolometer.agent.collect;
 
+import io.bolometer.agent.insight.TriggerEvidence;
 import io.bolometer.agent.metrics.AgentMetrics;
 import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.targets.ProfilingTarget;
@@ -173,8 +174,10 @@ public final class TargetScheduler implements AutoCloseable {
             metrics.thresholdViolation("memory");
         }
         if (evaluation.decision() == Evaluation.Decision.CAPTURE) {
-            String detail = evaluation.describe(loop.target.limits());
-            collector.start(loop.target, CaptureReason.THRESHOLD_EXCEEDED, now, detail)
+            TriggerEvidence evidence = TriggerEvidence.of(evaluation, loop.target.limits(),
+                    loop.target.settings().cpuThresholdPercent(), loop.target.settings().memoryThresholdPercent())
+                    .orElseThrow();
+            collector.start(loop.target, CaptureReason.THRESHOLD_EXCEEDED, now, null, evidence)
                     .ifPresent(run -> loop.trigger.captureStarted(now));
         } else if (evaluation.decision() == Evaluation.Decision.COOLING_DOWN) {
             LOG.debug("{} is hot ({}) but cooling down until {}", loop.target.pod(),
@@ -289,7 +292,7 @@ public final class TargetScheduler implements AutoCloseable {
 
         private ThresholdTrigger newTrigger(ProfilingTarget t) {
             return new ThresholdTrigger(t.settings().cpuThresholdPercent(), t.settings().memoryThresholdPercent(),
-                    t.settings().cooldown());
+                    t.settings().cooldown(), t.settings().checkInterval());
         }
     }
 }

@@ -35,6 +35,15 @@ public final class SummaryJson {
      * @param trigger the threshold evidence, or {@code null} for periodic and requested captures
      */
     public static byte[] write(ProfileSummary summary, Comparison comparison, TriggerEvidence trigger) {
+        return bytes(document(summary, comparison, trigger));
+    }
+
+    /**
+     * The document for one capture as a JSON tree (kept so in the spool record until the store writes it).
+     *
+     * @param trigger the threshold evidence, or {@code null} for periodic and requested captures
+     */
+    public static ObjectNode document(ProfileSummary summary, Comparison comparison, TriggerEvidence trigger) {
         ObjectNode root = summaryNode(summary);
         ArrayNode grew = root.putArray("grew");
         for (Growth growth : comparison.grew()) {
@@ -52,7 +61,7 @@ public final class SummaryJson {
         } else {
             root.putNull("trigger");
         }
-        return bytes(root);
+        return root;
     }
 
     /** {@code {"type", "sampleType", "total", "top": […]}}: the part of the document that is the summary itself. */
