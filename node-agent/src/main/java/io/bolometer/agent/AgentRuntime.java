@@ -4,6 +4,7 @@ import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.capture.PprofValidator;
 import io.bolometer.agent.capture.ProfileCapturer;
 import io.bolometer.agent.capture.ProfileFetcher;
+import io.bolometer.agent.collect.BaselineCollector;
 import io.bolometer.agent.collect.KeyAllocator;
 import io.bolometer.agent.collect.ProfileInsights;
 import io.bolometer.agent.collect.ProfileCollector;
@@ -130,7 +131,9 @@ public final class AgentRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
+        BaselineCollector baselines = new BaselineCollector(capturer::capture, settings.spoolDir().resolve("baselines"),
+                insights, collector, settling);
+        TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, baselines, metrics);
         AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
                 executor, usage, fetcher, settling);
         uploader.start();

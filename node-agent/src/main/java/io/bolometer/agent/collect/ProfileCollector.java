@@ -122,6 +122,11 @@ public final class ProfileCollector {
         }));
     }
 
+    /** The one-capture-per-pod gate, shared with baseline profiles. */
+    CaptureGate<PodRef> gate() {
+        return gate;
+    }
+
     /** True while a capture of {@code pod} runs (a new one would be skipped as {@code capture-in-progress}). */
     public boolean capturing(PodRef pod) {
         return gate.busy(pod);

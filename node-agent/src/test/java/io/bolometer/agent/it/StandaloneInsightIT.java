@@ -85,11 +85,11 @@ class StandaloneInsightIT {
                     cpuLimitCores: 0.5
                 """.formatted(POD, app.baseUrl(), app.pid()));
         JsonNode periodic = Await.until(Duration.ofSeconds(40), "a periodic capture with its summary",
-                () -> summaryOf("on-demand"), this::listing);
+                () -> summaryOf("on-demand", "cpu"), this::listing);
 
         app.burn(true);
         JsonNode hot = Await.until(Duration.ofSeconds(40), "a threshold capture with its summary",
-                () -> summaryOf("threshold-exceeded"), this::listing);
+                () -> summaryOf("threshold-exceeded", "cpu"), this::listing);
 
         JsonNode summary = hot.get("summary");
         assertThat(summary.get("type").asText()).isEqualTo("cpu");
@@ -109,6 +109,38 @@ class StandaloneInsightIT {
         assertThat(metadata.get("top-function").asText()).isEqualTo(summary.get("top").get(0).get("function").asText());
         assertThat(periodic.get("metadata").has("trigger-resource")).isFalse();
         assertAgreesWithPprofTop(Path.of(hot.get("profile").asText()), summary);
+    }
+
+    @Test
+    void comparesAThresholdCaptureWithABaselineKeptOnTheNodeWhenNoPeriodicProfilesRun() throws Exception {
+        agent = startAgent("""
+                store: {directory: ./store}
+                spool: ./spool
+                metricsPort: 0
+                healthPort: 0
+                config:
+                  thresholds: {cpuThresholdPercent: 80, checkIntervalSeconds: 2, cooldownSeconds: 300}
+                  profileTypes: [cpu, heap]
+                  cpuProfileSeconds: 2
+                  baseline: {enabled: true, intervalMinutes: 60}
+                targets:
+                  - name: %s
+                    url: %s
+                    pid: %d
+                    cpuLimitCores: 0.5
+                """.formatted(POD, app.baseUrl(), app.pid()));
+        Path baselines = dir.resolve("spool/baselines");
+        Await.until(Duration.ofSeconds(75), "cpu and heap baselines on the node", () -> baselineFiles(baselines) == 2);
+        assertThat(profiles()).as("baselines are never stored").isEmpty();
+
+        app.burn(true);
+        JsonNode hot = Await.until(Duration.ofSeconds(40), "a threshold capture with its summary",
+                () -> summaryOf("threshold-exceeded", "cpu"), this::listing);
+
+        JsonNode summary = hot.get("summary");
+        assertThat(summary.get("baseline").get("key").asText()).startsWith("local:local/" + POD + "/cpu@");
+        assertThat(summary.get("grew").get(0).get("function").asText()).as("%s", summary).isEqualTo("main.burnCPU");
+        assertThat(agent.metrics().scrape()).doesNotContain("reason=\"on-demand\"");
     }
 
     @Test
@@ -156,11 +188,14 @@ class StandaloneInsightIT {
     }
 
     /**
-     * The first stored profile captured for {@code reason} whose summary is written, as
+     * The first stored profile of {@code type} captured for {@code reason} whose summary is written, as
      * {@code {"key", "profile", "metadata", "summary"}}.
      */
-    private Optional<JsonNode> summaryOf(String reason) {
+    private Optional<JsonNode> summaryOf(String reason, String type) {
         for (Path profile : profiles()) {
+            if (!profile.toString().endsWith("-" + type + ".pprof")) {
+                continue;
+            }
             Path metadataFile = Path.of(profile + ".json");
             Path summaryFile = Path.of(profile.toString().replaceFirst("\\.pprof$", ".summary.json"));
             if (!Files.exists(metadataFile) || !Files.exists(summaryFile)) {
@@ -189,6 +224,17 @@ class StandaloneInsightIT {
         }
         try (Stream<Path> files = Files.walk(store)) {
             return files.filter(p -> p.toString().endsWith(".pprof")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long baselineFiles(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.toString().endsWith(".baseline.json")).count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
