@@ -43,8 +43,11 @@ public final class TargetScheduler implements AutoCloseable {
     static final Duration REQUEST_RETRY = Duration.ofMillis(500);
     /** How long a requested capture waits for a running one: two maximal CPU profiles plus fetch time-outs. */
     static final Duration REQUEST_PATIENCE = Duration.ofMinutes(5);
-    /** The first baseline profiles of a new target come within this long (at most its baseline interval). */
-    static final Duration FIRST_BASELINE_WITHIN = Duration.ofMinutes(1);
+    /**
+     * The first baseline profiles of a new target come within this long (at most its baseline interval): soon, so
+     * that a pod running hot shortly after the agent (re)started still has a "before".
+     */
+    static final Duration FIRST_BASELINE_WITHIN = Duration.ofSeconds(15);
 
     private final ScheduledExecutorService executor;
     private final Clock clock;
@@ -282,7 +285,7 @@ public final class TargetScheduler implements AutoCloseable {
         }
 
         /**
-         * The first baseline soon after the target appears (within a minute, spread by a hash of the target),
+         * The first baseline soon after the target appears (within 15 s, spread by a hash of the target),
          * so that hot captures have a "before" early; then one every baseline interval.
          */
         void scheduleFirstBaseline() {

@@ -56,7 +56,9 @@ public final class SummaryJson {
             root.putNull("baseline");
         }
         if (trigger != null) {
-            root.putObject("trigger").put("resource", trigger.resource().wireName()).put("percent", trigger.percent())
+            // two decimals, as the shares in "top": a rate of 186.03851268828876% says no more than 186.04%
+            root.putObject("trigger").put("resource", trigger.resource().wireName())
+                    .put("percent", Math.round(trigger.percent() * 100) / 100.0)
                     .put("thresholdPercent", trigger.thresholdPercent()).put("basis", trigger.basis().wireName());
         } else {
             root.putNull("trigger");
