@@ -26,6 +26,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# summarize_json FILE: the Insight summary (pretty-printed by the agent) as a few lines, without jq.
+summarize_json() {
+  awk '
+    /"top" : \[/ { section = "top"; shown = 0 }
+    /"grew" : \[/ { section = "grew"; printf "grew vs the baseline:%s\n", ($0 ~ /\[ \]/ ? " nothing" : "") }
+    /"baseline" : null/ { print "baseline: none yet" }
+    /"baseline" : \{/ { section = "baseline" }
+    /"trigger" : \{/ { section = "trigger" }
+    /"function" :/ { split($0, f, "\""); fn = f[4] }
+    /"flatPercent" :/ { flat = $3; sub(",", "", flat) }
+    /"cumPercent" :/ { if (section == "top" && shown++ < 5) { if (shown == 1) print "top (flat%, cum%):"; printf "  %6s%% %6s%%  %s\n", flat, $3, fn } }
+    /"fromPercent" :/ { from = $3; sub(",", "", from) }
+    /"toPercent" :/ { printf "  %s: %s%% -> %s%%\n", fn, from, $3 }
+    /"key" :/ { split($0, k, "\""); key = k[4] }
+    /"time" :/ { split($0, t, "\""); printf "baseline: %s at %s\n", key, t[4] }
+    /"resource" :/ { split($0, r, "\""); printf "trigger: %s", r[4] }
+    /"percent" :/ { p = $3; sub(",", "", p); printf " %s%%", p }
+    /"thresholdPercent" :/ { p = $3; sub(",", "", p); printf " (threshold %s%%", p }
+    /"basis" :/ { split($0, b, "\""); printf " of %s)\n", b[4] }
+  ' "$1"
+}
+
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds=$1 what=$2; shift 2
   local end=$((SECONDS + seconds))
@@ -54,6 +76,7 @@ config:
   onDemand: {enabled: false, intervalSeconds: 35}
   profileTypes: [cpu, heap, goroutine, mutex]
   cpuProfileSeconds: 5
+  baseline: {enabled: true, intervalMinutes: 60}   # a 1 s cpu and a heap profile kept as "before", never stored
 targets:
   - name: sample-app-7d9f8-x2x
     namespace: local
@@ -69,6 +92,16 @@ java -XX:+UseSerialGC -Xmx128m -jar "$JAR" --standalone "$WORK/agent.yaml" > "$W
 AGENT_PID=$!
 wait_for 30 "the agent to serve metrics" grep -q "Serving /metrics on port" "$WORK/agent.log"
 METRICS_PORT=$(sed -n 's/.*Serving \/metrics on port \([0-9]*\).*/\1/p' "$WORK/agent.log" | head -1)
+
+echo "==> Waiting for the baseline profiles (the idle app's \"before\", kept in $WORK/spool/baselines)"
+count_baselines() { find "$WORK/spool/baselines" -name '*.baseline.json' 2>/dev/null | wc -l; }
+end=$((SECONDS + 45))
+until [ "$(count_baselines)" -ge 2 ]; do
+  if [ $SECONDS -ge $end ]; then
+    echo "demo: ERROR: no baseline profiles within 45s; agent log:" >&2; cat "$WORK/agent.log" >&2; exit 1
+  fi
+  sleep 0.5
+done
 
 echo "==> Heating the app: CPU burn (2 cores against a 0.5-core limit) and lock contention"
 curl -fsS "http://$APP_ADDR/contend?on=1" >/dev/null
@@ -103,6 +136,14 @@ if BURN=$("$GO" tool pprof -top "$CPU" 2>/dev/null | grep 'main.burnCPU'); then
 
 else
   echo "demo: ERROR: main.burnCPU not found in the CPU profile" >&2; exit 1
+fi
+SUMMARY="${CPU%.pprof}.summary.json"
+echo
+echo "==> The agent's summary beside it ($SUMMARY): top by flat share, what grew vs the baseline"
+grep -F "Captured cpu of" "$WORK/agent.log" | sed 's/.*ProfileCollector - /    /'
+summarize_json "$SUMMARY" | sed 's/^/    /'
+if ! grep -q '"function" : "main.burnCPU"' "$SUMMARY"; then
+  echo "demo: ERROR: main.burnCPU not in the summary" >&2; exit 1
 fi
 echo
 echo "==> Agent metrics (http://127.0.0.1:$METRICS_PORT/metrics)"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // Upper bounds keep a typo from taking down the host the app runs on.
@@ -12,6 +13,8 @@ const (
 	maxWorkers    = 64
 	maxLeakMiB    = 1024
 	maxGoroutines = 100000
+	minLeakEvery  = 10 * time.Millisecond
+	maxLeakEvery  = time.Hour
 )
 
 // controls turns HTTP requests into workload changes; each handler returns a one-line summary or an error.
@@ -67,8 +70,17 @@ func (c *controls) leak(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	total := c.w.leak(mb)
-	return fmt.Sprintf("retaining %d MiB", total), nil
+	if r.FormValue("every") == "" {
+		total := c.w.leak(mb)
+		return fmt.Sprintf("retaining %d MiB", total), nil
+	}
+	every, err := time.ParseDuration(r.FormValue("every"))
+	if err != nil || every < minLeakEvery || every > maxLeakEvery {
+		return "", badRequest{fmt.Sprintf("parameter every=%q must be a duration in [%s, %s]", r.FormValue("every"),
+			minLeakEvery, maxLeakEvery)}
+	}
+	c.w.startLeak(mb, every)
+	return fmt.Sprintf("leaking %d MiB every %s, up to %d MiB", mb, every, maxLeakMiB), nil
 }
 
 func (c *controls) goroutines(r *http.Request) (string, error) {

@@ -94,6 +94,7 @@ const usage = `sample-app: a Go service to profile.
   /debug/pprof/              net/http/pprof (profile?seconds=N, heap, allocs, goroutine, mutex, block, ...)
   /burn?on=1|0&workers=N     run burnCPU in N goroutines (default from -workers), or stop
   /leak?mb=N                 grow the heap by N MiB (growHeap), kept until /reset
+  /leak?mb=N&every=D         a leak ramp: N MiB more every D (e.g. 250ms), up to 1024 MiB, until /reset
   /goroutines?n=N            start N parked goroutines, kept until /reset
   /contend?on=1|0            mutex contention among a few goroutines (contendMutex), or stop
   /reset                     stop everything and drop retained memory

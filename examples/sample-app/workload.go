@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 const (
@@ -21,6 +22,7 @@ type workload struct {
 	mu             sync.Mutex
 	stopBurning    context.CancelFunc
 	stopContending context.CancelFunc
+	stopLeaking    context.CancelFunc
 	release        chan struct{}
 	parked         int
 }
@@ -73,6 +75,33 @@ func (w *workload) leak(mb int) int {
 	defer w.mu.Unlock()
 	retained = growHeap(retained, mb)
 	return len(retained)
+}
+
+// startLeak (re)starts a leak ramp: mb MiB more every interval, until reset or maxLeakMiB are retained.
+func (w *workload) startLeak(mb int, every time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stopLeaking != nil {
+		w.stopLeaking()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.stopLeaking = cancel
+	go func() {
+		ticker := time.NewTicker(every)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+			}
+			w.mu.Lock()
+			if ctx.Err() == nil && len(retained)+mb <= maxLeakMiB {
+				retained = growHeap(retained, mb)
+			}
+			w.mu.Unlock()
+		}
+	}()
 }
 
 // growHeap appends mb 1 MiB chunks, touching every page so the memory is resident; heap profiles name it.
@@ -142,6 +171,10 @@ func (w *workload) reset() {
 	w.stopBurn()
 	w.stopContention()
 	w.mu.Lock()
+	if w.stopLeaking != nil {
+		w.stopLeaking()
+		w.stopLeaking = nil
+	}
 	close(w.release)
 	w.release = make(chan struct{})
 	w.parked = 0

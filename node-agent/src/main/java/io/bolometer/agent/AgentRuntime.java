@@ -4,7 +4,9 @@ import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.capture.PprofValidator;
 import io.bolometer.agent.capture.ProfileCapturer;
 import io.bolometer.agent.capture.ProfileFetcher;
+import io.bolometer.agent.collect.BaselineCollector;
 import io.bolometer.agent.collect.KeyAllocator;
+import io.bolometer.agent.collect.ProfileInsights;
 import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.ProfileSource;
 import io.bolometer.agent.collect.TargetScheduler;
@@ -28,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +61,13 @@ public final class AgentRuntime implements AutoCloseable {
     private final HealthAndMetricsServer http;
     private final UsageSource usage;
     private final ProfileFetcher fetcher;
+    private final ExecutorService settling;
     private volatile boolean ready;
 
     private AgentRuntime(Vertx vertx, Clock clock, AgentMetrics metrics, ProfileSpool spool, SpoolUploader uploader,
                          ProfileCollector collector, TargetScheduler scheduler, ScheduledExecutorService executor,
-                         UsageSource usage, ProfileFetcher fetcher) {
+                         UsageSource usage, ProfileFetcher fetcher, ExecutorService settling) {
+        this.settling = settling;
         this.clock = clock;
         this.metrics = metrics;
         this.spool = spool;
@@ -112,16 +117,26 @@ public final class AgentRuntime implements AutoCloseable {
         ProfileFetcher fetcher = new ProfileFetcher(vertx, settings.fetchLimits());
         ProfileCapturer capturer = new ProfileCapturer(vertx, fetcher,
                 new PprofValidator(settings.fetchLimits().maxDecompressedBytes()));
-        ProfileCollector collector = new ProfileCollector(ProfileSource.of(capturer), spool, uploader::wake, keys, metrics,
-                listener, clock);
+        // the spool ignores subdirectories; summarizing is CPU-bound, so one thread keeps it off the event loop
+        ProfileInsights insights = ProfileInsights.open(settings.spoolDir().resolve("baselines"),
+                settings.fetchLimits().maxDecompressedBytes());
+        ExecutorService settling = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "bolometer-insight");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ProfileCollector collector = new ProfileCollector(ProfileSource.of(capturer), spool, uploader::wake, keys,
+                metrics, listener, clock, insights, settling);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "bolometer-scheduler");
             thread.setDaemon(true);
             return thread;
         });
-        TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, metrics);
+        BaselineCollector baselines = new BaselineCollector(capturer::capture, settings.spoolDir().resolve("baselines"),
+                insights, collector, settling);
+        TargetScheduler scheduler = new TargetScheduler(executor, clock, usage, collector, baselines, metrics);
         AgentRuntime runtime = new AgentRuntime(vertx, clock, metrics, spool, uploader, collector, scheduler,
-                executor, usage, fetcher);
+                executor, usage, fetcher, settling);
         uploader.start();
         try {
             runtime.http.start(settings.bindHost(), settings.metricsPort(), settings.healthPort());
@@ -217,6 +232,7 @@ public final class AgentRuntime implements AutoCloseable {
     public void close() {
         ready = false;
         executor.shutdownNow();
+        settling.shutdownNow();
         uploader.close();
         usage.close();
         fetcher.close();

@@ -120,6 +120,16 @@ public final class ProfileKeys {
      * one's is skipped. Both end up in {@link ObjectMetadata#droppedLabels()} for the caller to count.
      */
     public static ObjectMetadata metadata(ProfileDescriptor d) {
+        return metadata(d, Map.of());
+    }
+
+    /**
+     * As {@link #metadata(ProfileDescriptor)}, with {@code extra} entries (names without {@code x-amz-meta-}, values
+     * ready for a header, e.g. the trigger evidence and top function) kept right after the fixed fields: when the
+     * budget runs out, pod labels are dropped first. The caller keeps {@code extra} itself within a part of the
+     * budget; an entry named like a fixed field is ignored.
+     */
+    public static ObjectMetadata metadata(ProfileDescriptor d, Map<String, String> extra) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(ObjectMetadata.POD_NAME, MetadataValues.headerValue(d.podName()));
         metadata.put(ObjectMetadata.POD_NAMESPACE, MetadataValues.headerValue(d.podNamespace()));
@@ -130,6 +140,7 @@ public final class ProfileKeys {
         if (d.node() != null) {
             metadata.put(ObjectMetadata.NODE, MetadataValues.headerValue(d.node()));
         }
+        extra.forEach(metadata::putIfAbsent);
         int used = 0;
         for (Map.Entry<String, String> field : metadata.entrySet()) {
             used += MetadataValues.budgetBytes(field.getKey(), field.getValue());

@@ -163,6 +163,25 @@ class ProfileMetadataTest {
     }
 
     @Test
+    void keepsExtraEntriesAfterTheFixedFieldsAndDropsLabelsFirstWhenOverBudget() {
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("trigger-resource", "cpu");
+        extra.put("top-function", "f".repeat(300));
+        extra.put("reason", "ignored");
+        Map<String, String> labels = Map.of("a", "x".repeat(1500), "b", "y".repeat(100));
+
+        ObjectMetadata result = ProfileKeys.metadata(withLabels(labels), extra);
+
+        assertThat(result.metadata().keySet()).containsSubsequence("node", "trigger-resource", "top-function",
+                "label-b");
+        assertThat(result.metadata()).containsEntry("reason", "threshold-exceeded")
+                .containsEntry("top-function", "f".repeat(300));
+        assertThat(result.droppedLabels()).containsExactly("a");
+        assertThat(ProfileKeys.metadata(withLabels(labels)).droppedLabels()).as("without the extra entries")
+                .isEmpty();
+    }
+
+    @Test
     void returnsImmutableMetadata() {
         ObjectMetadata result = ProfileKeys.metadata(withLabels(Map.of("app", "checkout")));
 

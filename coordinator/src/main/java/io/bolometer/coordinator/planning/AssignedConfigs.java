@@ -1,6 +1,7 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.model.v1alpha1.AssignedConfig;
+import io.bolometer.model.v1alpha1.BaselineSettings;
 import io.bolometer.model.v1alpha1.OnDemand;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
@@ -34,6 +35,11 @@ public final class AssignedConfigs {
                 blankToNull(s3.getEndpoint()), s3.forcePathStyleOrDefault()));
         assigned.setProfileTypes(spec.profileTypesOrDefault());
         assigned.setCpuProfileSeconds(spec.cpuProfileSecondsOrDefault());
+        BaselineSettings baseline = spec.baselineOrDefault();
+        if (baseline.enabledOrDefault()) {
+            // only when on: assignments of configs without baselines stay exactly as they were
+            assigned.setBaseline(new BaselineSettings(true, baseline.intervalOrDefault()));
+        }
         return assigned;
     }
 

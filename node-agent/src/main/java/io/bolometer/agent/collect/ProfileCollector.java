@@ -1,6 +1,7 @@
 package io.bolometer.agent.collect;
 
 import io.bolometer.agent.capture.CaptureOutcome;
+import io.bolometer.agent.insight.TriggerEvidence;
 import io.bolometer.agent.metrics.AgentMetrics;
 import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.spool.ProfileSpool;
@@ -10,6 +11,7 @@ import io.bolometer.agent.spool.SpoolSlot;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.CaptureGate;
+import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ObjectMetadata;
 import io.bolometer.model.ProfileDescriptor;
@@ -25,14 +27,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one capture of a target: every configured profile type, all stamped with the trigger time, each
- * streamed into the spool, validated and committed with its contract key and metadata. One capture per pod at
- * a time; the CPU profile runs alongside the others so the set describes one moment.
+ * streamed into the spool, validated, summarized and committed with its contract key and metadata. One capture
+ * per pod at a time; the CPU profile runs alongside the others so the set describes one moment.
  */
 public final class ProfileCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileCollector.class);
@@ -47,21 +50,44 @@ public final class ProfileCollector {
     private final AgentMetrics metrics;
     private final CaptureListener listener;
     private final Clock clock;
+    private final ProfileInsights insights;
+    private final Executor settling;
     private final CaptureGate<PodRef> gate = new CaptureGate<>();
     private final CauseLog causes = new CauseLog(LOG);
     private final AtomicBoolean accepting = new AtomicBoolean(true);
     private final Set<String> spoolFailed = ConcurrentHashMap.newKeySet();
     private final int maxConcurrent;
 
+    /** A collector that does not summarize profiles. */
     public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
                             AgentMetrics metrics, CaptureListener listener, Clock clock) {
-        this(source, spool, spoolChanged, keys, metrics, listener, clock, DEFAULT_MAX_CONCURRENT_CAPTURES);
+        this(source, spool, spoolChanged, keys, metrics, listener, clock, DEFAULT_MAX_CONCURRENT_CAPTURES, null,
+                Runnable::run);
     }
 
     /** @param maxConcurrent captures running at once on the node at most (a node-wide cap, whatever the pods) */
     public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
                             AgentMetrics metrics, CaptureListener listener, Clock clock, int maxConcurrent) {
+        this(source, spool, spoolChanged, keys, metrics, listener, clock, maxConcurrent, null, Runnable::run);
+    }
+
+    /**
+     * A collector that summarizes every validated profile with {@code insights} (null: none) before committing
+     * it; summarizing and committing run on {@code settling}, never on the thread that completed the fetch.
+     */
+    public ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
+                            AgentMetrics metrics, CaptureListener listener, Clock clock, ProfileInsights insights,
+                            Executor settling) {
+        this(source, spool, spoolChanged, keys, metrics, listener, clock, DEFAULT_MAX_CONCURRENT_CAPTURES, insights,
+                settling);
+    }
+
+    private ProfileCollector(ProfileSource source, ProfileSpool spool, Runnable spoolChanged, KeyAllocator keys,
+                             AgentMetrics metrics, CaptureListener listener, Clock clock, int maxConcurrent,
+                             ProfileInsights insights, Executor settling) {
         this.maxConcurrent = maxConcurrent;
+        this.insights = insights;
+        this.settling = settling;
         this.source = source;
         this.spool = spool;
         this.spoolChanged = spoolChanged;
@@ -75,11 +101,21 @@ public final class ProfileCollector {
      * Starts a capture unless one is already running for the pod or the node runs its maximum of captures (then it
      * is counted as skipped with reason {@code capture-in-progress}) or the agent is shutting down.
      *
-     * @param detail why, for the log line (e.g. {@code cpu 93% of limit})
+     * @param detail why, for the log line (e.g. {@code capture token 3})
      * @return the running capture, or empty when none was started
      */
     public Optional<CompletableFuture<CaptureSummary>> start(ProfilingTarget target, CaptureReason reason,
                                                              Instant triggerTime, String detail) {
+        return start(target, reason, triggerTime, detail, null);
+    }
+
+    /**
+     * As above, for a threshold capture with its {@code evidence} (stored with every profile; null for other
+     * captures), which also explains it in the log line when {@code detail} is null.
+     */
+    public Optional<CompletableFuture<CaptureSummary>> start(ProfilingTarget target, CaptureReason reason,
+                                                             Instant triggerTime, String detail,
+                                                             TriggerEvidence evidence) {
         if (!accepting.get()) {
             return Optional.empty();
         }
@@ -97,7 +133,7 @@ public final class ProfileCollector {
         }
         CompletableFuture<CaptureSummary> run;
         try {
-            run = captureAll(target, reason, triggerTime);
+            run = captureAll(target, reason, triggerTime, evidence);
         } catch (RuntimeException e) {
             gate.release(target.pod());
             throw e;
@@ -105,10 +141,15 @@ public final class ProfileCollector {
         return Optional.of(run.whenComplete((summary, error) -> {
             gate.release(target.pod());
             if (summary != null) {
-                log(target, reason, detail, summary);
+                log(target, reason, detail != null || evidence == null ? detail : evidence.describe(), summary);
                 listener.captureFinished(target, reason, summary);
             }
         }));
+    }
+
+    /** The one-capture-per-pod gate, shared with baseline profiles. */
+    CaptureGate<PodRef> gate() {
+        return gate;
     }
 
     /** True while a capture of {@code pod} runs (a new one would be skipped as {@code capture-in-progress}). */
@@ -135,11 +176,13 @@ public final class ProfileCollector {
         return gate.inProgress();
     }
 
-    private CompletableFuture<CaptureSummary> captureAll(ProfilingTarget target, CaptureReason reason, Instant triggerTime) {
+    private CompletableFuture<CaptureSummary> captureAll(ProfilingTarget target, CaptureReason reason, Instant triggerTime,
+                                                         TriggerEvidence evidence) {
+        Capture capture = new Capture(target, reason, triggerTime, evidence);
         List<ProfileType> types = target.settings().profileTypes();
         List<CompletableFuture<TypeResult>> results = new ArrayList<>();
         if (types.contains(ProfileType.CPU)) {
-            results.add(captureOne(target, ProfileType.CPU, reason, triggerTime));
+            results.add(captureOne(capture, ProfileType.CPU));
         }
         CompletableFuture<TypeResult> chain = null;
         for (ProfileType type : types) {
@@ -147,16 +190,21 @@ public final class ProfileCollector {
                 continue;
             }
             chain = chain == null
-                    ? captureOne(target, type, reason, triggerTime)
-                    : chain.thenCompose(previous -> captureOne(target, type, reason, triggerTime));
+                    ? captureOne(capture, type)
+                    : chain.thenCompose(previous -> captureOne(capture, type));
             results.add(chain);
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> CaptureSummary.of(results.stream().map(CompletableFuture::join).toList()));
     }
 
-    private CompletableFuture<TypeResult> captureOne(ProfilingTarget target, ProfileType type, CaptureReason reason,
-                                                     Instant triggerTime) {
+    /** What every type of one capture shares. */
+    private record Capture(ProfilingTarget target, CaptureReason reason, Instant triggerTime,
+                           TriggerEvidence evidence) {
+    }
+
+    private CompletableFuture<TypeResult> captureOne(Capture capture, ProfileType type) {
+        ProfilingTarget target = capture.target();
         SpoolSlot slot;
         try {
             slot = spool.reserve();
@@ -178,18 +226,19 @@ public final class ProfileCollector {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        return outcome.handle((result, error) -> {
+        return outcome.handleAsync((result, error) -> {
             if (error != null) {
                 result = new CaptureOutcome.Failed("fetch", String.valueOf(error.getMessage()));
             }
-            return settle(target, type, reason, triggerTime, slot, result, Duration.between(started, clock.instant()));
-        });
+            return settle(capture, type, slot, result, Duration.between(started, clock.instant()));
+        }, settling);
     }
 
-    private TypeResult settle(ProfilingTarget target, ProfileType type, CaptureReason reason, Instant triggerTime,
-                              SpoolSlot slot, CaptureOutcome outcome, Duration took) {
+    private TypeResult settle(Capture capture, ProfileType type, SpoolSlot slot, CaptureOutcome outcome,
+                              Duration took) {
+        ProfilingTarget target = capture.target();
         if (outcome instanceof CaptureOutcome.Captured captured) {
-            return commit(target, type, reason, triggerTime, slot, captured, took);
+            return commit(capture, type, slot, captured, took);
         }
         spool.discard(slot);
         if (outcome instanceof CaptureOutcome.Skipped skipped) {
@@ -212,15 +261,24 @@ public final class ProfileCollector {
         return TypeResult.failed(type, failed.stage(), failed.cause());
     }
 
-    /** Fixes the object key and metadata and commits the validated body to the spool. */
-    private TypeResult commit(ProfilingTarget target, ProfileType type, CaptureReason reason, Instant triggerTime,
-                              SpoolSlot slot, CaptureOutcome.Captured captured, Duration took) {
+    /**
+     * Summarizes the validated body and compares it with the pod's baseline, fixes the object key and metadata,
+     * commits the body to the spool, then keeps a periodic profile's summary as the pod's next baseline.
+     */
+    private TypeResult commit(Capture capture, ProfileType type, SpoolSlot slot, CaptureOutcome.Captured captured,
+                              Duration took) {
+        ProfilingTarget target = capture.target();
+        CaptureReason reason = capture.reason();
+        Instant triggerTime = capture.triggerTime();
+        ProfileInsight insight = insights == null ? new ProfileInsight(capture.evidence(), null, null)
+                : insights.inspect(target.pod(), type, captured.file(), capture.evidence());
         String key = keys.allocate(target.prefix(), triggerTime, target.service(), target.pod().name(), type);
         ObjectMetadata meta = ProfileKeys.metadata(new ProfileDescriptor(target.pod().name(),
-                target.pod().namespace(), type, reason, triggerTime, target.service(), target.node(), target.labels()));
+                target.pod().namespace(), type, reason, triggerTime, target.service(), target.node(), target.labels()),
+                insight.metadata());
         try {
             spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
-                    target.configId()));
+                    target.configId(), target.store() instanceof StoreLocation.Directory ? insight.document() : null));
         } catch (SpoolFullException e) {
             spool.discard(slot);
             return spoolFull(target, type, e);
@@ -239,7 +297,10 @@ public final class ProfileCollector {
             causes.success(SPOOL, "Writing to the spool directory " + spool.directory() + " works again");
         }
         spoolChanged.run();
-        return TypeResult.captured(type, key, captured.bytes());
+        if (insights != null && insight.summary() != null) {
+            insights.remember(target.pod(), reason, key, triggerTime, insight.summary());
+        }
+        return TypeResult.captured(type, key, captured.bytes(), insight);
     }
 
     private TypeResult spoolFull(ProfilingTarget target, ProfileType type, SpoolFullException e) {
@@ -263,15 +324,19 @@ public final class ProfileCollector {
         return target.key() + "|" + type;
     }
 
+    /** One line per stored profile: evidence → key → top → grew. */
     private static void log(ProfilingTarget target, CaptureReason reason, String detail, CaptureSummary summary) {
-        if (summary.capturedCount() == 0) {
-            return;
+        String why = detail == null || detail.isBlank() ? "" : ", " + detail;
+        for (TypeResult result : summary.results()) {
+            if (!result.captured()) {
+                continue;
+            }
+            // pod and namespace as key/value pairs too: LOG_FORMAT=json writes them as fields
+            LOG.atInfo().addKeyValue("namespace", target.pod().namespace()).addKeyValue("pod", target.pod().name())
+                    .addKeyValue("reason", reason.wireName())
+                    .log("Captured {} of {} ({}{}) \u2192 {} \u2014 {}", result.type().wireName(), target.pod(), reason,
+                            why, result.detail(), result.insight() == null ? "no summary" : result.insight().describe());
         }
-        // pod and namespace as key/value pairs too: LOG_FORMAT=json writes them as fields
-        LOG.atInfo().addKeyValue("namespace", target.pod().namespace()).addKeyValue("pod", target.pod().name())
-                .addKeyValue("reason", reason.wireName())
-                .log("Captured {} of {} ({}{})", summary.capturedTypes(), target.pod(), reason,
-                        detail == null || detail.isBlank() ? "" : ", " + detail);
     }
 
     /** Told when a capture of a target has finished (cluster mode folds this into the assignment status). */

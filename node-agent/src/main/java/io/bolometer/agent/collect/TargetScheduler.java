@@ -1,5 +1,6 @@
 package io.bolometer.agent.collect;
 
+import io.bolometer.agent.insight.TriggerEvidence;
 import io.bolometer.agent.metrics.AgentMetrics;
 import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.targets.ProfilingTarget;
@@ -42,11 +43,17 @@ public final class TargetScheduler implements AutoCloseable {
     static final Duration REQUEST_RETRY = Duration.ofMillis(500);
     /** How long a requested capture waits for a running one: two maximal CPU profiles plus fetch time-outs. */
     static final Duration REQUEST_PATIENCE = Duration.ofMinutes(5);
+    /**
+     * The first baseline profiles of a new target come within this long (at most its baseline interval): soon, so
+     * that a pod running hot shortly after the agent (re)started still has a "before".
+     */
+    static final Duration FIRST_BASELINE_WITHIN = Duration.ofSeconds(15);
 
     private final ScheduledExecutorService executor;
     private final Clock clock;
     private final UsageSource usage;
     private final ProfileCollector collector;
+    private final BaselineCollector baselines;
     private final AgentMetrics metrics;
     private final CauseLog causes = new CauseLog(LOG);
     private final Map<String, Running> running = new LinkedHashMap<>();
@@ -55,6 +62,13 @@ public final class TargetScheduler implements AutoCloseable {
 
     public TargetScheduler(ScheduledExecutorService executor, Clock clock, UsageSource usage,
                            ProfileCollector collector, AgentMetrics metrics) {
+        this(executor, clock, usage, collector, null, metrics);
+    }
+
+    /** A scheduler that also runs baseline profiles with {@code baselines} for targets that want them. */
+    public TargetScheduler(ScheduledExecutorService executor, Clock clock, UsageSource usage,
+                           ProfileCollector collector, BaselineCollector baselines, AgentMetrics metrics) {
+        this.baselines = baselines;
         this.executor = executor;
         this.clock = clock;
         this.usage = usage;
@@ -93,6 +107,7 @@ public final class TargetScheduler implements AutoCloseable {
             Running loop = new Running(target);
             running.put(target.key(), loop);
             loop.schedulePeriodic();
+            loop.scheduleFirstBaseline();
             if (target.captureToken() != null) {
                 // A token on a new target is one nobody handled yet (cluster mode drops handled ones), e.g. one
                 // set while the agent restarted: capture it once. Standalone targets never carry a token.
@@ -173,8 +188,10 @@ public final class TargetScheduler implements AutoCloseable {
             metrics.thresholdViolation("memory");
         }
         if (evaluation.decision() == Evaluation.Decision.CAPTURE) {
-            String detail = evaluation.describe(loop.target.limits());
-            collector.start(loop.target, CaptureReason.THRESHOLD_EXCEEDED, now, detail)
+            TriggerEvidence evidence = TriggerEvidence.of(evaluation, loop.target.limits(),
+                    loop.target.settings().cpuThresholdPercent(), loop.target.settings().memoryThresholdPercent())
+                    .orElseThrow();
+            collector.start(loop.target, CaptureReason.THRESHOLD_EXCEEDED, now, null, evidence)
                     .ifPresent(run -> loop.trigger.captureStarted(now));
         } else if (evaluation.decision() == Evaluation.Decision.COOLING_DOWN) {
             LOG.debug("{} is hot ({}) but cooling down until {}", loop.target.pod(),
@@ -231,6 +248,7 @@ public final class TargetScheduler implements AutoCloseable {
         private ProfilingTarget target;
         private ThresholdTrigger trigger;
         private ScheduledFuture<?> periodic;
+        private ScheduledFuture<?> baseline;
 
         Running(ProfilingTarget target) {
             this.target = target;
@@ -245,7 +263,13 @@ public final class TargetScheduler implements AutoCloseable {
             boolean thresholdsChanged = !target.settings().equals(next.settings()) || !target.limits().equals(next.limits());
             boolean periodicChanged = target.settings().periodic() != next.settings().periodic()
                     || !target.settings().periodicInterval().equals(next.settings().periodicInterval());
+            boolean baselineChanged = target.settings().baseline() != next.settings().baseline()
+                    || !target.settings().baselineInterval().equals(next.settings().baselineInterval());
             target = next;
+            if (baselineChanged) {
+                stopBaseline();
+                scheduleFirstBaseline();
+            }
             if (thresholdsChanged) {
                 Instant cooldownUntil = trigger.cooldownUntil();
                 trigger = newTrigger(next);
@@ -255,8 +279,38 @@ public final class TargetScheduler implements AutoCloseable {
                 }
             }
             if (periodicChanged) {
-                stop();
+                stopPeriodic();
                 schedulePeriodic();
+            }
+        }
+
+        /**
+         * The first baseline soon after the target appears (within 15 s, spread by a hash of the target),
+         * so that hot captures have a "before" early; then one every baseline interval.
+         */
+        void scheduleFirstBaseline() {
+            if (baselines == null || !target.settings().baseline()) {
+                return;
+            }
+            Duration spread = target.settings().baselineInterval().compareTo(FIRST_BASELINE_WITHIN) < 0
+                    ? target.settings().baselineInterval() : FIRST_BASELINE_WITHIN;
+            scheduleBaseline(Duration.ofMillis(PeriodicSchedule.offsetMillis(target.key() + "|baseline", spread)));
+        }
+
+        private void scheduleBaseline(Duration delay) {
+            baseline = executor.schedule(() -> {
+                if (running.get(target.key()) != this) {
+                    return;
+                }
+                baselines.start(target, clock.instant());
+                scheduleBaseline(target.settings().baselineInterval());
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        void stopBaseline() {
+            if (baseline != null) {
+                baseline.cancel(false);
+                baseline = null;
             }
         }
 
@@ -281,6 +335,11 @@ public final class TargetScheduler implements AutoCloseable {
         }
 
         void stop() {
+            stopPeriodic();
+            stopBaseline();
+        }
+
+        void stopPeriodic() {
             if (periodic != null) {
                 periodic.cancel(false);
                 periodic = null;
@@ -289,7 +348,7 @@ public final class TargetScheduler implements AutoCloseable {
 
         private ThresholdTrigger newTrigger(ProfilingTarget t) {
             return new ThresholdTrigger(t.settings().cpuThresholdPercent(), t.settings().memoryThresholdPercent(),
-                    t.settings().cooldown());
+                    t.settings().cooldown(), t.settings().checkInterval());
         }
     }
 }

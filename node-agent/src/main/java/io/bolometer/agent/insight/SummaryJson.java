@@ -35,6 +35,15 @@ public final class SummaryJson {
      * @param trigger the threshold evidence, or {@code null} for periodic and requested captures
      */
     public static byte[] write(ProfileSummary summary, Comparison comparison, TriggerEvidence trigger) {
+        return bytes(document(summary, comparison, trigger));
+    }
+
+    /**
+     * The document for one capture as a JSON tree (kept so in the spool record until the store writes it).
+     *
+     * @param trigger the threshold evidence, or {@code null} for periodic and requested captures
+     */
+    public static ObjectNode document(ProfileSummary summary, Comparison comparison, TriggerEvidence trigger) {
         ObjectNode root = summaryNode(summary);
         ArrayNode grew = root.putArray("grew");
         for (Growth growth : comparison.grew()) {
@@ -47,12 +56,14 @@ public final class SummaryJson {
             root.putNull("baseline");
         }
         if (trigger != null) {
-            root.putObject("trigger").put("resource", trigger.resource().wireName()).put("percent", trigger.percent())
+            // two decimals, as the shares in "top": a rate of 186.03851268828876% says no more than 186.04%
+            root.putObject("trigger").put("resource", trigger.resource().wireName())
+                    .put("percent", Math.round(trigger.percent() * 100) / 100.0)
                     .put("thresholdPercent", trigger.thresholdPercent()).put("basis", trigger.basis().wireName());
         } else {
             root.putNull("trigger");
         }
-        return bytes(root);
+        return root;
     }
 
     /** {@code {"type", "sampleType", "total", "top": […]}}: the part of the document that is the summary itself. */

@@ -1,8 +1,11 @@
 package io.bolometer.agent.insight;
 
+import io.bolometer.agent.trigger.Evaluation;
+import io.bolometer.agent.trigger.MemoryProjection;
 import io.bolometer.agent.trigger.ResourceLimits;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Why a threshold capture happened: which resource crossed its threshold, by how much, and against which figure.
@@ -18,6 +21,28 @@ public record TriggerEvidence(Resource resource, double percent, double threshol
         if (!Double.isFinite(percent) || !Double.isFinite(thresholdPercent)) {
             throw new IllegalArgumentException("percentages must be finite: " + percent + ", " + thresholdPercent);
         }
+    }
+
+    /**
+     * The evidence of a threshold check that asks for a capture: CPU when it crossed its threshold, else memory,
+     * else the memory projection (its percentage is the working set projected for the next check, its threshold
+     * {@link MemoryProjection#PROJECTED_PERCENT}); empty when nothing was crossed.
+     */
+    public static Optional<TriggerEvidence> of(Evaluation evaluation, ResourceLimits limits, int cpuThresholdPercent,
+                                               int memoryThresholdPercent) {
+        if (evaluation.cpuViolated()) {
+            return Optional.of(new TriggerEvidence(Resource.CPU, evaluation.cpuPercent(), cpuThresholdPercent,
+                    Basis.of(limits.cpuBasis())));
+        }
+        if (evaluation.memoryViolated()) {
+            return Optional.of(new TriggerEvidence(Resource.MEMORY, evaluation.memoryPercent(),
+                    memoryThresholdPercent, Basis.of(limits.memoryBasis())));
+        }
+        if (evaluation.memoryProjected()) {
+            return Optional.of(new TriggerEvidence(Resource.MEMORY_PROJECTED, evaluation.projectedMemoryPercent(),
+                    MemoryProjection.PROJECTED_PERCENT, Basis.of(limits.memoryBasis())));
+        }
+        return Optional.empty();
     }
 
     /** The resource that crossed its threshold; {@code memory-projected}: the trend says the next check would. */

@@ -1,5 +1,6 @@
 package io.bolometer.agent.spool;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bolometer.agent.upload.StoreLocation;
 import java.util.Map;
 
@@ -8,13 +9,21 @@ import java.util.Map;
  *
  * @param source the config the profile was captured for ({@code namespace/name}), so uploads can be counted per
  *     config; null in records written before it existed
+ * @param summary the profile's {@code .summary.json} document (Insight) for stores that keep one beside the
+ *     profile; null when there is none, and in records written before it existed
  */
 public record SpoolRecord(String objectKey, StoreLocation store, Map<String, String> metadata,
-                          Map<String, String> tags, String source) {
+                          Map<String, String> tags, String source, JsonNode summary) {
+
+    /** A record without a summary document. */
+    public SpoolRecord(String objectKey, StoreLocation store, Map<String, String> metadata, Map<String, String> tags,
+                       String source) {
+        this(objectKey, store, metadata, tags, source, null);
+    }
 
     /** A record that names no config. */
     public SpoolRecord(String objectKey, StoreLocation store, Map<String, String> metadata, Map<String, String> tags) {
-        this(objectKey, store, metadata, tags, null);
+        this(objectKey, store, metadata, tags, null, null);
     }
 
     public SpoolRecord {
@@ -26,5 +35,6 @@ public record SpoolRecord(String objectKey, StoreLocation store, Map<String, Str
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        summary = summary == null || summary.isNull() ? null : summary;
     }
 }

@@ -5,9 +5,19 @@ package io.bolometer.agent.trigger;
  *
  * @param cpuPercent CPU rate as a percentage of the CPU limit, or NaN when it could not be computed yet
  * @param memoryPercent working set as a percentage of the memory limit, or NaN when unknown
+ * @param projectedMemoryPercent the working set expected at the next check, in percent of the memory limit, or NaN
+ *     when nothing is projected (too few readings, not growing, no limit)
+ * @param memoryProjected the projection reaches {@link MemoryProjection#PROJECTED_PERCENT} while the memory
+ *     threshold is not crossed yet: capture heap before the OOM kill
  */
 public record Evaluation(double cpuPercent, double memoryPercent, boolean cpuViolated, boolean memoryViolated,
-                         Decision decision) {
+                         Decision decision, double projectedMemoryPercent, boolean memoryProjected) {
+
+    /** An evaluation without a memory projection. */
+    public Evaluation(double cpuPercent, double memoryPercent, boolean cpuViolated, boolean memoryViolated,
+                      Decision decision) {
+        this(cpuPercent, memoryPercent, cpuViolated, memoryViolated, decision, Double.NaN, false);
+    }
 
     /** What the agent should do after this check. */
     public enum Decision {
@@ -19,8 +29,9 @@ public record Evaluation(double cpuPercent, double memoryPercent, boolean cpuVio
         BELOW_THRESHOLD
     }
 
+    /** A threshold is crossed, or the working set is projected to reach the limit by the next check. */
     public boolean violated() {
-        return cpuViolated || memoryViolated;
+        return cpuViolated || memoryViolated || memoryProjected;
     }
 
     /** For log lines: {@code cpu 93% of limit, memory 41% of limit}. */

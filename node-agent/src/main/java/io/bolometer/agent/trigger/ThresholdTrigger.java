@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Decides, for one (config, pod) pair, whether a fresh usage reading crosses a threshold and whether the cooldown
- * allows a capture. Keeps the previous reading to turn cumulative CPU time into a rate. Not thread-safe: one
- * owner calls it.
+ * Decides, for one (config, pod) pair, whether a fresh usage reading crosses a threshold (or its working set is
+ * projected to reach the memory limit by the next check) and whether the cooldown allows a capture. Keeps the
+ * previous reading to turn cumulative CPU time into a rate, and the last few working sets for the projection. Not
+ * thread-safe: one owner calls it.
  */
 public final class ThresholdTrigger {
     /**
@@ -17,14 +18,26 @@ public final class ThresholdTrigger {
     private final int cpuThresholdPercent;
     private final int memoryThresholdPercent;
     private final Duration cooldown;
+    private final Duration horizon;
+    private final MemoryProjection projection = new MemoryProjection();
     private PodUsage previous;
     private double previousCpuPercent = Double.NaN;
     private Instant cooldownUntil = Instant.MIN;
 
+    /** A trigger without a memory projection. */
     public ThresholdTrigger(int cpuThresholdPercent, int memoryThresholdPercent, Duration cooldown) {
+        this(cpuThresholdPercent, memoryThresholdPercent, cooldown, Duration.ZERO);
+    }
+
+    /**
+     * A trigger that also projects the working set {@code horizon} ahead (the check interval: "by the next check");
+     * zero turns the projection off.
+     */
+    public ThresholdTrigger(int cpuThresholdPercent, int memoryThresholdPercent, Duration cooldown, Duration horizon) {
         this.cpuThresholdPercent = cpuThresholdPercent;
         this.memoryThresholdPercent = memoryThresholdPercent;
         this.cooldown = cooldown;
+        this.horizon = horizon;
     }
 
     /** Checks a reading taken at {@code now} (the decision time, from the agent's clock). */
@@ -43,15 +56,32 @@ public final class ThresholdTrigger {
         double memoryPercent = memoryPercent(usage, limits);
         boolean cpuViolated = !Double.isNaN(cpuPercent) && cpuPercent >= cpuThresholdPercent;
         boolean memoryViolated = !Double.isNaN(memoryPercent) && memoryPercent >= memoryThresholdPercent;
+        double projectedPercent = projectedMemoryPercent(usage, limits);
+        boolean memoryProjected = !memoryViolated && projectedPercent >= MemoryProjection.PROJECTED_PERCENT;
         Evaluation.Decision decision;
-        if (!cpuViolated && !memoryViolated) {
+        if (!cpuViolated && !memoryViolated && !memoryProjected) {
             decision = Evaluation.Decision.BELOW_THRESHOLD;
         } else if (now.isBefore(cooldownUntil)) {
             decision = Evaluation.Decision.COOLING_DOWN;
         } else {
             decision = Evaluation.Decision.CAPTURE;
         }
-        return new Evaluation(cpuPercent, memoryPercent, cpuViolated, memoryViolated, decision);
+        return new Evaluation(cpuPercent, memoryPercent, cpuViolated, memoryViolated, decision, projectedPercent,
+                memoryProjected);
+    }
+
+    /**
+     * Only against a real memory limit (a pod's, or one set in the standalone config): above a request or the
+     * node's allocatable nothing is killed, so there is nothing to get ahead of.
+     */
+    private double projectedMemoryPercent(PodUsage usage, ResourceLimits limits) {
+        boolean limited = limits.memoryBytes() > 0 && (limits.memoryBasis() == ResourceLimits.Basis.LIMIT
+                || limits.memoryBasis() == ResourceLimits.Basis.CONFIGURED);
+        if (horizon.isZero() || !limited) {
+            return Double.NaN;
+        }
+        projection.add(usage.time(), usage.workingSetBytes());
+        return projection.projectedBytes(horizon) / limits.memoryBytes() * 100.0;
     }
 
     /** The kubelet answers with the same sample (same time, same counter) until its next housekeeping. */

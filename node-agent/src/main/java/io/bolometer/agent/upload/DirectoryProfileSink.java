@@ -2,6 +2,7 @@ package io.bolometer.agent.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bolometer.agent.insight.SummaryJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -18,8 +19,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * Stores profiles in a local directory for standalone mode: the body at {@code <dir>/<key>} and the S3 metadata
- * beside it as {@code <dir>/<key>.json}, both replaced atomically so a reader never sees half a file.
+ * Stores profiles in a local directory for standalone mode: the body at {@code <dir>/<key>}, the S3 metadata
+ * beside it as {@code <dir>/<key>.json} and, when the profile has one, its summary as
+ * {@code <dir>/<key without .pprof>.summary.json}, each replaced atomically so a reader never sees half a file.
  */
 public final class DirectoryProfileSink implements ProfileSink {
 
@@ -86,8 +88,13 @@ public final class DirectoryProfileSink implements ProfileSink {
     private void write(StoredProfile profile, Path target) throws IOException {
         Path parent = Files.createDirectories(target.getParent());
         Path metadata = parent.resolve(target.getFileName() + ".json");
-        // Body first: a metadata file means its body is complete.
+        // Body first.
         replace(target, temp -> Files.copy(profile.body(), temp, StandardCopyOption.REPLACE_EXISTING));
+        if (profile.summary() != null) {
+            Path summary = parent.resolve(SummaryJson.summaryKey(target.getFileName().toString()));
+            replace(summary, temp -> Files.write(temp, JSON.writeValueAsBytes(profile.summary())));
+        }
+        // Metadata last: it means the profile and its summary are complete.
         replace(metadata, temp -> Files.write(temp, JSON.writeValueAsBytes(metadataDocument(profile))));
     }
 

@@ -64,4 +64,21 @@ class InsightMetadataTest {
         assertThat(TriggerEvidence.Basis.of(ResourceLimits.Basis.CONFIGURED)).isEqualTo(TriggerEvidence.Basis.LIMIT);
         assertThat(CPU_HOT.describe()).isEqualTo("cpu 93.4% of limit \u2265 80%");
     }
+
+    @Test
+    void takesTheEvidenceFromTheResourceThatCrossedCpuFirst() {
+        ResourceLimits limits = ResourceLimits.resolve(2, 1, 8, 0, 256L << 20, 1L << 33);
+        io.bolometer.agent.trigger.Evaluation both = new io.bolometer.agent.trigger.Evaluation(93.4, 95.2, true, true,
+                io.bolometer.agent.trigger.Evaluation.Decision.CAPTURE);
+        io.bolometer.agent.trigger.Evaluation memory = new io.bolometer.agent.trigger.Evaluation(12, 95.2, false, true,
+                io.bolometer.agent.trigger.Evaluation.Decision.CAPTURE);
+        io.bolometer.agent.trigger.Evaluation none = new io.bolometer.agent.trigger.Evaluation(12, 50, false, false,
+                io.bolometer.agent.trigger.Evaluation.Decision.BELOW_THRESHOLD);
+
+        assertThat(TriggerEvidence.of(both, limits, 80, 90)).contains(
+                new TriggerEvidence(TriggerEvidence.Resource.CPU, 93.4, 80, TriggerEvidence.Basis.LIMIT));
+        assertThat(TriggerEvidence.of(memory, limits, 80, 90)).contains(
+                new TriggerEvidence(TriggerEvidence.Resource.MEMORY, 95.2, 90, TriggerEvidence.Basis.REQUEST));
+        assertThat(TriggerEvidence.of(none, limits, 80, 90)).isEmpty();
+    }
 }

@@ -4,13 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Parses the text of {@code go tool pprof -top}: one row per function with its flat% and cum%. */
-record PprofTopOutput(Map<String, Row> rows) {
+public record PprofTopOutput(Map<String, Row> rows) {
 
     /** One row; {@code function} without pprof's {@code (inline)} or {@code (partial-inline)} mark. */
-    record Row(String function, double flatPercent, double cumPercent) {
+    public record Row(String function, double flatPercent, double cumPercent) {
     }
 
-    static PprofTopOutput parse(String text) {
+    public static PprofTopOutput parse(String text) {
         Map<String, Row> rows = new LinkedHashMap<>();
         boolean inTable = false;
         for (String line : text.lines().toList()) {
@@ -37,7 +37,7 @@ record PprofTopOutput(Map<String, Row> rows) {
     }
 
     /** The first row: the largest flat share. */
-    Row first() {
+    public Row first() {
         return rows.values().iterator().next();
     }
 

@@ -37,6 +37,10 @@ class SummaryJsonTest {
                 "{\"key\":\"profiles/2026-11-25/shop/20261125120300-shop-1-cpu.pprof\",\"time\":\"2026-11-25T12:03:00Z\"}");
         assertThat(doc.get("trigger").toString()).isEqualTo(
                 "{\"resource\":\"cpu\",\"percent\":93.4,\"thresholdPercent\":80.0,\"basis\":\"limit\"}");
+        TriggerEvidence measured = new TriggerEvidence(TriggerEvidence.Resource.CPU, 186.03851268828876, 80,
+                TriggerEvidence.Basis.LIMIT);
+        assertThat(JSON.readTree(SummaryJson.write(HOT, against, measured)).get("trigger").get("percent").asDouble())
+                .as("two decimals, as the shares").isEqualTo(186.04);
     }
 
     @Test

@@ -66,6 +66,23 @@ class ProfileSpoolTest {
     }
 
     @Test
+    void keepsASummaryDocumentAndReadsRecordsWrittenBeforeItExisted() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"type\":\"cpu\",\"top\":[{\"function\":\"main.burnCPU\"}]}");
+        spool(spool, "body-a", new SpoolRecord("k-a", S3, Map.of(), Map.of(), "shop/hot", summary));
+        SpooledProfile old = spool(spool, "body-b", record("k-b"));
+        Path oldRecord = dir.resolve(old.id() + ".json");
+        Files.writeString(oldRecord, Files.readString(oldRecord).replace(",\"summary\":null", ""));
+
+        ProfileSpool reopened = ProfileSpool.open(dir, 1 << 20);
+
+        assertThat(Files.readString(oldRecord)).doesNotContain("summary");
+        assertThat(reopened.pending()).extracting(entry -> entry.record().summary()).containsExactly(summary, null);
+        assertThat(reopened.pending().get(0).toStored().summary()).isEqualTo(summary);
+    }
+
+    @Test
     void listsPendingOldestFirstAlsoAfterReopenWhenTheClockStandsStill() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 1 << 20, FIXED);
         List<String> keys = new ArrayList<>();

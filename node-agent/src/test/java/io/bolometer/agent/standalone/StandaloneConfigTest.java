@@ -57,6 +57,19 @@ class StandaloneConfigTest {
                 .containsExactly(ProfileType.CPU, ProfileType.HEAP, ProfileType.GOROUTINE, ProfileType.MUTEX);
         assertThat(target.settings().cpuProfileSeconds()).isEqualTo(5);
         assertThat(config.metricsPortOrDefault()).isZero();
+        assertThat(target.settings().baseline()).as("baselines are off unless asked for").isFalse();
+    }
+
+    @Test
+    void readsBaselineSettingsFromTheConfig(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE.replace("  cpuProfileSeconds: 5\n",
+                "  cpuProfileSeconds: 5\n  baseline: {enabled: true, intervalMinutes: 15}\n"));
+        StandaloneConfig config = StandaloneConfig.read(file);
+
+        ProfilingTarget target = StandaloneAgent.targets(config, StandaloneAgent.storeLocation(config, dir), "").get(0);
+
+        assertThat(target.settings().baseline()).isTrue();
+        assertThat(target.settings().baselineInterval()).isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test

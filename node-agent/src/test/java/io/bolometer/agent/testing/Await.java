@@ -1,6 +1,8 @@
 package io.bolometer.agent.testing;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -33,6 +35,21 @@ public final class Await {
                 throw new AssertionError("interrupted while waiting for " + what, e);
             }
         }
+    }
+
+    /** Waits until {@code probe} finds something, and returns it. */
+    public static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe) {
+        return until(timeout, what, probe, () -> "");
+    }
+
+    /** Waits until {@code probe} finds something, and returns it; on time-out the message shows {@code state}. */
+    public static <T> T until(Duration timeout, String what, Supplier<Optional<T>> probe, Supplier<String> state) {
+        AtomicReference<T> found = new AtomicReference<>();
+        until(timeout, what, () -> probe.get().map(value -> {
+            found.set(value);
+            return true;
+        }).orElse(false), state);
+        return found.get();
     }
 
     private static String stateSuffix(Supplier<String> state) {

@@ -130,6 +130,11 @@ public final class SampleApp implements AutoCloseable {
         control("/leak?mb=" + mib);
     }
 
+    /** Starts (or replaces) a leak ramp: {@code mib} MiB more in {@code growHeap} every {@code every}, until reset. */
+    public void leakRamp(int mib, Duration every) {
+        control("/leak?mb=" + mib + "&every=" + every.toMillis() + "ms");
+    }
+
     /** Starts {@code n} more goroutines parked in {@code parkGoroutine} until {@link #reset()}. */
     public void goroutines(int n) {
         control("/goroutines?n=" + n);

@@ -45,6 +45,19 @@ class DirectoryProfileSinkTest {
     }
 
     @Test
+    void writesTheSummaryDocumentBesideTheProfileWhenItHasOne() throws Exception {
+        DirectoryProfileSink sink = new DirectoryProfileSink(root);
+        JsonNode summary = new ObjectMapper().readTree("{\"type\":\"cpu\",\"grew\":[],\"baseline\":null}");
+        StoredProfile plain = profile(KEY, "pprof bytes");
+
+        store(sink, new StoredProfile(KEY, plain.body(), plain.sizeBytes(), METADATA, TAGS, summary));
+
+        Path written = root.resolve(KEY.replace(".pprof", ".summary.json"));
+        assertThat(new ObjectMapper().readTree(written.toFile())).isEqualTo(summary);
+        assertThat(root.resolve(KEY + ".json")).exists();
+    }
+
+    @Test
     void overwritesTheSameKeyWhenStoredAgainAndLeavesNoTemporaryFiles() throws Exception {
         DirectoryProfileSink sink = new DirectoryProfileSink(root);
         store(sink, profile(KEY, "first"));

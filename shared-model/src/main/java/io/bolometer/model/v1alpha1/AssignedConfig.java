@@ -16,6 +16,7 @@ public class AssignedConfig {
     private S3Config s3Config;
     private List<ProfileType> profileTypes;
     private Integer cpuProfileSeconds;
+    private BaselineSettings baseline;
 
     public String getNamespace() { return namespace; }
     public void setNamespace(String namespace) { this.namespace = namespace; }
@@ -33,6 +34,8 @@ public class AssignedConfig {
     public void setProfileTypes(List<ProfileType> profileTypes) { this.profileTypes = profileTypes; }
     public Integer getCpuProfileSeconds() { return cpuProfileSeconds; }
     public void setCpuProfileSeconds(Integer cpuProfileSeconds) { this.cpuProfileSeconds = cpuProfileSeconds; }
+    public BaselineSettings getBaseline() { return baseline; }
+    public void setBaseline(BaselineSettings baseline) { this.baseline = baseline; }
 
     /** {@code namespace/name}. */
     public String id() {
@@ -47,6 +50,7 @@ public class AssignedConfig {
         spec.setS3Config(s3Config);
         spec.setProfileTypes(profileTypes);
         spec.setCpuProfileSeconds(cpuProfileSeconds);
+        spec.setBaseline(baseline);
         return spec;
     }
 
@@ -55,11 +59,13 @@ public class AssignedConfig {
         return o instanceof AssignedConfig c && Objects.equals(namespace, c.namespace) && Objects.equals(name, c.name)
                 && Objects.equals(generation, c.generation) && Objects.equals(thresholds, c.thresholds)
                 && Objects.equals(onDemand, c.onDemand) && Objects.equals(s3Config, c.s3Config)
-                && Objects.equals(profileTypes, c.profileTypes) && Objects.equals(cpuProfileSeconds, c.cpuProfileSeconds);
+                && Objects.equals(profileTypes, c.profileTypes) && Objects.equals(cpuProfileSeconds, c.cpuProfileSeconds)
+                && Objects.equals(baseline, c.baseline);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(namespace, name, generation, thresholds, onDemand, s3Config, profileTypes, cpuProfileSeconds);
+        return Objects.hash(namespace, name, generation, thresholds, onDemand, s3Config, profileTypes, cpuProfileSeconds,
+                baseline);
     }
 }

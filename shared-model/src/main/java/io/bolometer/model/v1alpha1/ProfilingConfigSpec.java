@@ -30,6 +30,7 @@ public class ProfilingConfigSpec {
      */
     @Min(1) @Max(60)
     private Integer cpuProfileSeconds;
+    private BaselineSettings baseline;
 
     public ProfilingConfigSpec() {
     }
@@ -46,9 +47,12 @@ public class ProfilingConfigSpec {
     public void setProfileTypes(List<ProfileType> profileTypes) { this.profileTypes = profileTypes; }
     public Integer getCpuProfileSeconds() { return cpuProfileSeconds; }
     public void setCpuProfileSeconds(Integer cpuProfileSeconds) { this.cpuProfileSeconds = cpuProfileSeconds; }
+    public BaselineSettings getBaseline() { return baseline; }
+    public void setBaseline(BaselineSettings baseline) { this.baseline = baseline; }
 
     public Thresholds thresholdsOrDefault() { return thresholds == null ? new Thresholds() : thresholds; }
     public OnDemand onDemandOrDefault() { return onDemand == null ? new OnDemand() : onDemand; }
+    public BaselineSettings baselineOrDefault() { return baseline == null ? new BaselineSettings() : baseline; }
     public List<ProfileType> profileTypesOrDefault() {
         return profileTypes == null || profileTypes.isEmpty() ? DEFAULT_PROFILE_TYPES : List.copyOf(profileTypes);
     }
@@ -75,11 +79,11 @@ public class ProfilingConfigSpec {
         return o instanceof ProfilingConfigSpec s && Objects.equals(selector, s.selector)
                 && Objects.equals(thresholds, s.thresholds) && Objects.equals(onDemand, s.onDemand)
                 && Objects.equals(s3Config, s.s3Config) && Objects.equals(profileTypes, s.profileTypes)
-                && Objects.equals(cpuProfileSeconds, s.cpuProfileSeconds);
+                && Objects.equals(cpuProfileSeconds, s.cpuProfileSeconds) && Objects.equals(baseline, s.baseline);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(selector, thresholds, onDemand, s3Config, profileTypes, cpuProfileSeconds);
+        return Objects.hash(selector, thresholds, onDemand, s3Config, profileTypes, cpuProfileSeconds, baseline);
     }
 }
