@@ -3,17 +3,14 @@ package io.bolometer.agent.spool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,8 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +46,6 @@ public final class ProfileSpool {
     private static final String SLOT_PREFIX = "slot-";
     private static final String SLOT_SUFFIX = ".part";
     private static final String QUARANTINE = "corrupt";
-    private static final Pattern ID = Pattern.compile("(\\d{16})-[0-9a-f]{8}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -165,7 +159,7 @@ public final class ProfileSpool {
      */
     public SpooledProfile commit(SpoolSlot slot, SpoolRecord record) throws IOException {
         Path temp = ownSlot(slot);
-        force(temp);
+        SpoolFiles.force(temp);
         long size = Files.size(temp);
         unreserve(slot);
         makeRoom(size);
@@ -175,17 +169,17 @@ public final class ProfileSpool {
         Path body = dir.resolve(id + BODY);
         try {
             Files.write(recordTemp, JSON.writeValueAsBytes(record));
-            force(recordTemp);
+            SpoolFiles.force(recordTemp);
             // Record first, body last: a body in place always has its record; a record without body is a crash.
             Files.move(recordTemp, recordFile, StandardCopyOption.ATOMIC_MOVE);
             Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
-            forceDirectory();
+            SpoolFiles.forceDirectory(dir);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(recordTemp);
             Files.deleteIfExists(recordFile);
             throw e;
         }
-        SpooledProfile entry = new SpooledProfile(id, body, size, record, instantOf(id));
+        SpooledProfile entry = new SpooledProfile(id, body, size, record, SpoolFiles.instantOf(id));
         synchronized (lock) {
             entries.put(id, entry);
             bytes += size;
@@ -348,10 +342,10 @@ public final class ProfileSpool {
                 String name = file.getFileName().toString();
                 if ((name.startsWith(SLOT_PREFIX) && name.endsWith(SLOT_SUFFIX)) || name.endsWith(RECORD_TEMP)) {
                     Files.deleteIfExists(file);
-                } else if (name.endsWith(BODY) && isId(strip(name, BODY))) {
-                    bodies.add(strip(name, BODY));
-                } else if (name.endsWith(RECORD) && isId(strip(name, RECORD))) {
-                    records.add(strip(name, RECORD));
+                } else if (name.endsWith(BODY) && SpoolFiles.isId(SpoolFiles.strip(name, BODY))) {
+                    bodies.add(SpoolFiles.strip(name, BODY));
+                } else if (name.endsWith(RECORD) && SpoolFiles.isId(SpoolFiles.strip(name, RECORD))) {
+                    records.add(SpoolFiles.strip(name, RECORD));
                 }
             }
         }
@@ -369,7 +363,7 @@ public final class ProfileSpool {
         }
         if (!entries.isEmpty()) {
             recovered.addAll(entries.keySet());
-            lastMicros = micros(entries.lastKey());
+            lastMicros = SpoolFiles.micros(entries.lastKey());
             LOG.info("Spool {} holds {} profiles ({} bytes) from a previous run", dir, entries.size(), bytes);
         }
     }
@@ -389,7 +383,7 @@ public final class ProfileSpool {
             return;
         }
         long size = Files.size(body);
-        entries.put(id, new SpooledProfile(id, body, size, record, instantOf(id)));
+        entries.put(id, new SpooledProfile(id, body, size, record, SpoolFiles.instantOf(id)));
         bytes += size;
     }
 
@@ -409,41 +403,6 @@ public final class ProfileSpool {
             throw new IllegalArgumentException("Not a slot of spool " + dir + ": " + slot.tempFile());
         }
         return temp;
-    }
-
-    private void forceDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to sync a directory; the entry's files themselves are synced already.
-            LOG.debug("Could not sync spool directory {}: {}", dir, e.toString());
-        }
-    }
-
-    private static void force(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-    }
-
-    private static boolean isId(String name) {
-        return ID.matcher(name).matches();
-    }
-
-    private static String strip(String name, String suffix) {
-        return name.substring(0, name.length() - suffix.length());
-    }
-
-    private static long micros(String id) {
-        Matcher m = ID.matcher(id);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("Not a spool id: " + id);
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    private static Instant instantOf(String id) {
-        return Instant.EPOCH.plus(micros(id), ChronoUnit.MICROS);
     }
 
     @Override
