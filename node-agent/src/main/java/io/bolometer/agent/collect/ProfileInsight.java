@@ -9,6 +9,7 @@ import io.bolometer.agent.insight.SummaryJson;
 import io.bolometer.agent.insight.TriggerEvidence;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,7 +58,7 @@ public record ProfileInsight(TriggerEvidence evidence, ProfileSummary summary, C
             } else {
                 Growth most = against.grew().get(0);
                 out.append("; grew ").append(most.function()).append(" +")
-                        .append(String.format(java.util.Locale.ROOT, "%.1f", most.points())).append(" pts vs ")
+                        .append(String.format(Locale.ROOT, "%.1f", most.points())).append(" pts vs ")
                         .append(when);
             }
         } else {

@@ -7,6 +7,7 @@ import io.bolometer.agent.insight.ProfileSummarizer;
 import io.bolometer.agent.insight.ProfileSummary;
 import io.bolometer.agent.insight.SummaryDiff;
 import io.bolometer.agent.insight.TriggerEvidence;
+import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
 public final class ProfileInsights {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileInsights.class);
 
+    private static final String STORE = "baseline-store";
+
     private final ProfileSummarizer summarizer;
     private final BaselineStore baselines;
+    // one line per episode: a full disk would otherwise log once per profile
+    private final CauseLog causes = new CauseLog(LOG);
 
     public ProfileInsights(ProfileSummarizer summarizer, BaselineStore baselines) {
         this.summarizer = summarizer;
@@ -65,7 +70,8 @@ public final class ProfileInsights {
         try {
             return baselines.latest(pod, type);
         } catch (IOException e) {
-            LOG.warn("Cannot read the {} baseline of {}: {}", type, pod, e.getMessage());
+            causes.failure(STORE, "read", "Cannot read baselines (" + type + " of " + pod + "): " + e.getMessage()
+                    + "; summaries say there is no baseline until it works again");
             return Optional.empty();
         }
     }
@@ -84,8 +90,10 @@ public final class ProfileInsights {
                 LOG.debug("Did not keep the {} baseline of {}: a newer one is kept or it does not fit", summary.type(),
                         pod);
             }
+            causes.success(STORE, "Keeping baselines works again");
         } catch (IOException e) {
-            LOG.warn("Cannot keep the {} baseline of {}: {}", summary.type(), pod, e.getMessage());
+            causes.failure(STORE, "write", "Cannot keep baselines (" + summary.type() + " of " + pod + "): "
+                    + e.getMessage() + "; hot captures are compared with older baselines until it works again");
         }
     }
 

@@ -2,7 +2,6 @@ package io.bolometer.agent.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.capture.CaptureOutcome;
 import io.bolometer.agent.insight.BaselineStore;
 import io.bolometer.agent.insight.ProfileSummarizer;
 import io.bolometer.agent.metrics.AgentMetrics;
@@ -15,12 +14,9 @@ import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +53,7 @@ class BaselineCollectorTest {
         ProfileInsights insights = new ProfileInsights(new ProfileSummarizer(), store);
         ProfileSource fixture = (base, path, type, seconds, destination) -> {
             fetched.add(type.wireName() + (type == ProfileType.CPU ? "?seconds=" + seconds : ""));
-            return holdFetches.thenApply(ignored -> copyFixture(type, destination));
+            return holdFetches.thenApply(ignored -> FixtureProfiles.copy(type, destination));
         };
         collector = new ProfileCollector(fixture, spool, () -> { }, new KeyAllocator(), new AgentMetrics(),
                 ProfileCollector.CaptureListener.NONE, Clock.fixed(NOW, ZoneOffset.UTC), insights, Runnable::run);
@@ -99,16 +95,6 @@ class BaselineCollectorTest {
         assertThat(baseline.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(store.latest(POD, ProfileType.CPU)).get()
                 .satisfies(b -> assertThat(b.key()).startsWith("local:"));
-    }
-
-    private static CaptureOutcome copyFixture(ProfileType type, Path destination) {
-        try (InputStream in = BaselineCollectorTest.class.getResourceAsStream(
-                "/fixtures/pprof/" + type.wireName() + ".pprof")) {
-            long bytes = Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-            return new CaptureOutcome.Captured(destination, bytes, 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static ProfilingTarget target() {

@@ -3,7 +3,6 @@ package io.bolometer.agent.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bolometer.agent.capture.CaptureOutcome;
 import io.bolometer.agent.insight.BaselineStore;
 import io.bolometer.agent.insight.ProfileSummarizer;
 import io.bolometer.agent.insight.TriggerEvidence;
@@ -19,12 +18,8 @@ import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,14 +48,8 @@ class ProfileCollectorInsightTest {
     void setUp() throws IOException {
         spool = ProfileSpool.open(dir.resolve("spool"), 1 << 24);
         baselines = BaselineStore.open(dir.resolve("spool/baselines"), 16, 1 << 20);
-        ProfileSource fixture = (base, path, type, seconds, destination) -> {
-            try (InputStream in = getClass().getResourceAsStream("/fixtures/pprof/" + type.wireName() + ".pprof")) {
-                long bytes = Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-                return CompletableFuture.completedFuture(new CaptureOutcome.Captured(destination, bytes, 1));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
+        ProfileSource fixture = (base, path, type, seconds, destination) ->
+                CompletableFuture.completedFuture(FixtureProfiles.copy(type, destination));
         collector = new ProfileCollector(fixture, spool, () -> { }, new KeyAllocator(), new AgentMetrics(),
                 ProfileCollector.CaptureListener.NONE, clock, new ProfileInsights(new ProfileSummarizer(), baselines),
                 Runnable::run);

@@ -166,7 +166,9 @@ class DiskFullFaultIT {
         agent = null;
 
         try (Stream<Path> left = Files.list(mount.resolve("spool"))) {
-            assertThat(left.map(p -> p.getFileName().toString()).toList()).as("nothing left in the spool").isEmpty();
+            // baseline summaries (Insight) are kept on the spool volume on purpose; no profile may be left
+            assertThat(left.map(p -> p.getFileName().toString()).filter(name -> !name.equals("baselines")).toList())
+                    .as("nothing left in the spool").isEmpty();
         }
         List<S3Object> objects = S3TestServer.shared().client().listObjectsV2(r -> r.bucket(bucket)).contents();
         assertThat(objects.stream().map(S3Object::key).toList()).containsExactlyInAnyOrderElementsOf(capturedBytes.keySet());

@@ -15,6 +15,7 @@ import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.testing.Await;
 import io.bolometer.agent.testing.FakeKubelet;
 import io.bolometer.agent.testing.SampleApp;
+import io.bolometer.agent.testing.StoreFiles;
 import io.bolometer.agent.testing.SummaryJson;
 import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.DirectoryProfileSink;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +81,7 @@ class PreOomHeapIT {
     }
 
     @ParameterizedTest(name = "{0} MiB every {1} ms")
-    @CsvSource({"4, 100", "10, 500", "5, 1000"})
+    @CsvSource({"2, 100", "6, 500", "5, 1000"})
     void leavesAMemoryProjectedHeapProfileBeforeTheWorkingSetReachesTheLimit(int mib, long everyMillis)
             throws IOException {
         long limit = residentBytes() + 160 * MIB;
@@ -143,15 +143,7 @@ class PreOomHeapIT {
     }
 
     private Optional<Path> storedHeap() {
-        Path store = dir.resolve("store");
-        if (!Files.isDirectory(store)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.walk(store)) {
-            return files.filter(p -> p.toString().endsWith("-heap.pprof"))
-                    .filter(p -> Files.exists(Path.of(p + ".json"))).findFirst();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoreFiles.endingWith(dir.resolve("store"), "-heap.pprof").stream()
+                .filter(p -> Files.exists(Path.of(p + ".json"))).findFirst();
     }
 }

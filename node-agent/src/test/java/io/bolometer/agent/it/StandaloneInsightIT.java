@@ -13,6 +13,7 @@ import io.bolometer.agent.testing.Await;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
+import io.bolometer.agent.testing.StoreFiles;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -218,26 +218,11 @@ class StandaloneInsightIT {
     }
 
     private List<Path> profiles() {
-        Path store = dir.resolve("store");
-        if (!Files.isDirectory(store)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(store)) {
-            return files.filter(p -> p.toString().endsWith(".pprof")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoreFiles.endingWith(dir.resolve("store"), ".pprof");
     }
 
     private static long baselineFiles(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(p -> p.toString().endsWith(".baseline.json")).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StoreFiles.endingWith(directory, ".baseline.json").size();
     }
 
     private String listing() {
