@@ -8,7 +8,8 @@
 # `ctr images import` (scripts/real-node.sh) or `docker load` / `skopeo copy docker-archive:… docker://…`.
 #
 # Usage: scripts/build-images.sh [node-agent|coordinator|sample-app ...]   (default: all three)
-# Needs: the jars and examples/sample-app/bin/sample-app (make build), buildah, JDK 17 (jlink, jdeps), python3.
+# Needs: the jars and examples/sample-app/bin/sample-app (make build), JDK 17 (jlink, jdeps), buildah (installed
+# from Debian's packages when missing and run as root).
 # Env: IMAGE_TAG (default dev), IMAGE_PREFIX (default bolometer/), JAVA_HOME (default: the one javac belongs to).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,13 @@ PREFIX=${IMAGE_PREFIX:-bolometer/}
 log() { printf 'build-images: %s\n' "$*" >&2; }
 die() { printf 'build-images: ERROR: %s\n' "$*" >&2; exit 1; }
 
-command -v buildah >/dev/null 2>&1 || die "buildah not found: apt-get install -y buildah (Debian), or use make docker-build where Docker runs"
+if ! command -v buildah >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || die "buildah not found: apt-get install -y buildah (Debian; needs root), or use make docker-build where Docker runs"
+  log "installing buildah from Debian's packages"
+  { DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -q --no-install-recommends buildah; } >"${TMPDIR:-/tmp}/build-images-apt.log" 2>&1 \
+    || die "could not install buildah (see ${TMPDIR:-/tmp}/build-images-apt.log)"
+fi
 : "${JAVA_HOME:=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 [ -x "$JAVA_HOME/bin/jlink" ] && [ -x "$JAVA_HOME/bin/jdeps" ] || die "no jlink/jdeps under JAVA_HOME=$JAVA_HOME (a full JDK 17 is needed)"
 JAVA_FEATURE=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
@@ -30,16 +37,13 @@ JAVA_FEATURE=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | s
 BUILDAH=(buildah --root "$WORK/storage" --runroot "$WORK/run" --storage-driver "${BUILDAH_DRIVER:-vfs}")
 mkdir -p "$OUT" "$WORK"
 
-# The ENTRYPOINT (JSON array) and ENV lines of a Dockerfile, joined across continuation lines.
+# The ENTRYPOINT (a JSON array, passed to buildah as it is) and ENV lines of a Dockerfile, continuation lines joined.
+dockerfile_joined() { sed -e ':a' -e '/\\$/N; s/\\\n[[:space:]]*/ /; ta' "$1"; }
 dockerfile_entrypoint() {
-  python3 - "$1" <<'PY'
-import json, re, sys
-text = re.sub(r"\\\n\s*", " ", open(sys.argv[1]).read())
-lines = [l for l in text.splitlines() if l.startswith("ENTRYPOINT ")]
-if len(lines) != 1:
-    sys.exit(f"{sys.argv[1]}: expected one ENTRYPOINT, found {len(lines)}")
-print(json.dumps(json.loads(lines[0][len("ENTRYPOINT "):])))
-PY
+  local ep
+  ep=$(dockerfile_joined "$1" | sed -n 's/^ENTRYPOINT[[:space:]]*\(\[.*\]\)[[:space:]]*$/\1/p')
+  [ "$(printf '%s\n' "$ep" | grep -c .)" = 1 ] || die "$1: expected one ENTRYPOINT [...] line"
+  printf '%s\n' "$ep"
 }
 dockerfile_env() {
   sed -n 's/^ENV \([A-Za-z_][A-Za-z0-9_]*\)=\(.*\)$/\1=\2/p' "$1"
@@ -110,7 +114,10 @@ java_image() { # name module jar
   mkdir -p "$rootfs/opt/bolometer"; cp "$ROOT/$jar" "$rootfs/opt/bolometer/"
   # Native libraries the jar unpacks at run time (the AWS CRT's JNI library) need the same C libraries.
   local natives="$WORK/$name/natives"; rm -rf "$natives"; mkdir -p "$natives"
-  (cd "$natives" && unzip -q -o "$ROOT/$jar" '*linux/x86_64/glibc/*.so' '*linux/x86_64/*.so' 'META-INF/native/*linux*x86_64*.so' 2>/dev/null || true)
+  # (jar, not unzip: the JDK is all a build machine is sure to have)
+  local entries; entries=$("$JAVA_HOME/bin/jar" tf "$ROOT/$jar" | grep -E '(^|/)linux/x86_64/glibc/[^/]+\.so$|^META-INF/native/[^/]*linux[^/]*x86_64[^/]*\.so$' || true)
+  # shellcheck disable=SC2086
+  [ -z "$entries" ] || (cd "$natives" && "$JAVA_HOME/bin/jar" xf "$ROOT/$jar" $entries)
   copy_shared_libraries "$rootfs" $(find "$jre" "$natives" -name '*.so' -o -path '*/bin/java' | sort)
   # the name service switch for getpwuid/host look-ups (files only: no DNS plugin needed for IPs)
   for lib in libnss_files.so.2 libresolv.so.2; do
@@ -127,8 +134,7 @@ java_image() { # name module jar
 sample_app_image() {
   local rootfs="$WORK/sample-app/rootfs" bin="$ROOT/examples/sample-app/bin/sample-app"
   [ -x "$bin" ] || die "examples/sample-app/bin/sample-app missing: run make sample-app first"
-  file -b "$bin" 2>/dev/null | grep -q 'statically linked' || ldd "$bin" 2>&1 | grep -q 'not a dynamic' \
-    || die "$bin is not static (build it with CGO_ENABLED=0)"
+  ldd "$bin" 2>&1 | grep -q 'not a dynamic' || die "$bin is not static (build it with CGO_ENABLED=0)"
   base_rootfs "$rootfs"
   cp "$bin" "$rootfs/sample-app"
   commit_image sample-app "$rootfs" '["/sample-app"]' '["-addr", ":6060"]'
