@@ -8,7 +8,7 @@
 # `ctr images import` (scripts/real-node.sh) or `docker load` / `skopeo copy docker-archive:… docker://…`.
 #
 # Usage: scripts/build-images.sh [node-agent|coordinator|sample-app ...]   (default: all three)
-# Needs: the jars and examples/sample-app/bin/sample-app (make build), JDK 17 (jlink, jdeps), buildah (installed
+# Needs: the jars (make build), the Go toolchain (scripts/ensure-go.sh), JDK 17 (jlink, jdeps), buildah (installed
 # from Debian's packages when missing and run as root).
 # Env: IMAGE_TAG (default dev), IMAGE_PREFIX (default bolometer/), JAVA_HOME (default: the one javac belongs to).
 set -Eeuo pipefail
@@ -132,9 +132,13 @@ java_image() { # name module jar
 }
 
 sample_app_image() {
-  local rootfs="$WORK/sample-app/rootfs" bin="$ROOT/examples/sample-app/bin/sample-app"
-  [ -x "$bin" ] || die "examples/sample-app/bin/sample-app missing: run make sample-app first"
-  ldd "$bin" 2>&1 | grep -q 'not a dynamic' || die "$bin is not static (build it with CGO_ENABLED=0)"
+  local rootfs="$WORK/sample-app/rootfs" bin="$WORK/sample-app/sample-app" go
+  # built here, static (CGO_ENABLED=0, as the sample app's Dockerfile does): bin/sample-app may be a test build
+  go=$(bash "$ROOT/scripts/ensure-go.sh") || die "no Go toolchain (scripts/ensure-go.sh)"
+  (cd "$ROOT/examples/sample-app" && CGO_ENABLED=0 "$go" build -trimpath -ldflags=-s -o "$bin" .) \
+    || die "building examples/sample-app failed"
+  local linked; linked=$(ldd "$bin" 2>&1 || true)   # ldd exits 1 for a static binary
+  grep -q 'not a dynamic' <<<"$linked" || die "$bin is not static"
   base_rootfs "$rootfs"
   cp "$bin" "$rootfs/sample-app"
   commit_image sample-app "$rootfs" '["/sample-app"]' '["-addr", ":6060"]'
