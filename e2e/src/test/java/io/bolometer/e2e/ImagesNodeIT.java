@@ -47,7 +47,8 @@ class ImagesNodeIT {
         assertThat(entrypoint).isEqualTo(dockerfileEntrypoint(dockerfile));
         assertThat(env).containsAll(dockerfileEnv(dockerfile)).contains("PATH=/opt/java/bin:/usr/bin:/bin");
         assertThat(config.path("User").asText()).isEqualTo("65532:65532");
-        assertThat(manifest.path("RepoTags").get(0).asText()).isEqualTo("bolometer/" + module + ":dev");
+        assertThat(manifest.path("RepoTags").get(0).asText()).isIn("bolometer/" + module + ":dev",
+                "docker.io/bolometer/" + module + ":dev");
 
         List<String> files = layerFiles(archive, manifest);
         assertThat(files).contains("opt/java/bin/java", "lib64/ld-linux-x86-64.so.2", "etc/passwd", "tmp/")
