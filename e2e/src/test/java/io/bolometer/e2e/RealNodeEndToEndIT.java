@@ -280,7 +280,7 @@ class RealNodeEndToEndIT {
                 () -> agentMetric("profiling_captures_total", "reason=\"requested\"") >= captures + TYPES
                         && agentMetric("profiling_spool_profiles", "") >= 1);
         Pod old = agentPod();
-        System.out.println("Before the rollout restart, the agent's metrics:\n" + agentScrape());
+        System.out.println("Before the rollout restart, the agent's metrics:\n" + agentScrape().orElse("(none)"));
         Instant restart = Instant.now();
         Kubectl.Result rollout = NODE.kubectl().run("rollout", "restart", "daemonset/" + AGENT_DS, "-n", NS);
         assertThat(rollout.succeeded()).as(rollout.toString()).isTrue();
@@ -477,25 +477,21 @@ class RealNodeEndToEndIT {
         }
     }
 
-    static String agentScrape() {
+    /** The agent's /metrics, fetched from its pod IP; empty when there is no agent pod with an IP or it can't answer. */
+    static Optional<String> agentScrape() {
+        Pod agent = agentPod();
+        if (agent == null || agent.getStatus().getPodIP() == null) {
+            return Optional.empty();
+        }
         try {
-            return get("http://" + agentPod().getStatus().getPodIP() + ":8080/metrics").body();
+            return Optional.of(get("http://" + agent.getStatus().getPodIP() + ":8080/metrics").body());
         } catch (IOException e) {
-            return e.toString();
+            return Optional.empty();
         }
     }
 
     static double agentMetric(String name, String labelFilter) {
-        Pod agent = agentPod();
-        if (agent == null || agent.getStatus().getPodIP() == null) {
-            return -1;
-        }
-        try {
-            String scrape = get("http://" + agent.getStatus().getPodIP() + ":8080/metrics").body();
-            return Scrape.sum(scrape, name, labelFilter);
-        } catch (IOException e) {
-            return -1;
-        }
+        return agentScrape().map(scrape -> Scrape.sum(scrape, name, labelFilter)).orElse(-1.0);
     }
 
     /** The agent container's working set as the kubelet reports it (through the API server's node proxy). */
