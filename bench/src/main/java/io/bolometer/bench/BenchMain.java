@@ -1,8 +1,8 @@
 package io.bolometer.bench;
 
-import io.bolometer.agent.testing.FakeKubelet;
+import io.bolometer.testing.FakeKubelet;
 import io.bolometer.agent.testing.GoToolchain;
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.bolometer.bench;
 
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.bolometer.bench;
 
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import java.time.Instant;
 
 /**

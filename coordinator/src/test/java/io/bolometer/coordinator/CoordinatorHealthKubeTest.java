@@ -3,7 +3,7 @@ package io.bolometer.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.coordinator.kube.LeaderElection;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
@@ -29,7 +29,7 @@ class CoordinatorHealthKubeTest {
                 0, 0, List.of(), List.of(),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        Waits.await(Duration.ofSeconds(20), "the caches to sync", coordinator::ready);
+        Await.until(Duration.ofSeconds(20), "the caches to sync", coordinator::ready);
     }
 
     @AfterEach
@@ -47,7 +47,7 @@ class CoordinatorHealthKubeTest {
     void failsWhenTheInformersStopped() throws Exception {
         coordinator.stopInformersForTest();
 
-        Waits.await(Duration.ofSeconds(10), "healthz to fail", () -> status() == 503);
+        Await.until(Duration.ofSeconds(10), "healthz to fail", () -> status() == 503);
         assertThat(healthz().body()).contains("informers stopped");
     }
 
@@ -55,7 +55,7 @@ class CoordinatorHealthKubeTest {
     void failsWhenTheLeaderElectionLoopDied() throws Exception {
         coordinator.killLeaderElectionForTest();
 
-        Waits.await(Duration.ofSeconds(10), "healthz to fail", () -> status() == 503);
+        Await.until(Duration.ofSeconds(10), "healthz to fail", () -> status() == 503);
         assertThat(healthz().body()).contains("leader election loop has ended");
     }
 

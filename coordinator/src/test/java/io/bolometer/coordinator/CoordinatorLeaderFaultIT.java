@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.testing.AuditLog;
 import io.bolometer.coordinator.testing.LeaderScenario;
 import io.bolometer.coordinator.testing.RealApiServer;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -132,12 +132,12 @@ class CoordinatorLeaderFaultIT {
         LeaderScenario.seed(admin);
 
         Replica first = start("coordinator-a");
-        Waits.await(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));
-        Waits.await(Duration.ofSeconds(20), "node-a's assignment", () -> assigned(admin, "node-a"));
+        Await.until(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));
+        Await.until(Duration.ofSeconds(20), "node-a's assignment", () -> assigned(admin, "node-a"));
         Replica second = start("coordinator-b");
-        Waits.await(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> ready(second));
+        Await.until(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> ready(second));
         LeaderScenario.runningPod(admin, "b", "node-b", "10.0.0.2");
-        Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader", () -> assigned(admin, "node-b"));
+        Await.until(Duration.ofSeconds(20), "node-b's assignment from the leader", () -> assigned(admin, "node-b"));
         assertThat(holder(admin)).isEqualTo("coordinator-a");
         assertThat(writesBy("coordinator-b")).as("the follower writes nothing, not even the lease").isEmpty();
 
@@ -146,9 +146,9 @@ class CoordinatorLeaderFaultIT {
         Instant killed = Instant.now();
         LeaderScenario.runningPod(admin, "c", "node-c", "10.0.0.3"); // needs a leader to be assigned
 
-        Waits.await(Duration.ofSeconds(30), "coordinator-b to take the lease", () -> "coordinator-b".equals(holder(admin)));
+        Await.until(Duration.ofSeconds(30), "coordinator-b to take the lease", () -> "coordinator-b".equals(holder(admin)));
         Duration takeover = Duration.between(killed, Instant.now());
-        Waits.await(Duration.ofSeconds(20), "node-c's assignment from the new leader", () -> assigned(admin, "node-c"));
+        Await.until(Duration.ofSeconds(20), "node-c's assignment from the new leader", () -> assigned(admin, "node-c"));
 
         List<AuditLog.Write> byFirst = writesBy("coordinator-a");
         List<AuditLog.Write> bySecond = writesBy("coordinator-b");

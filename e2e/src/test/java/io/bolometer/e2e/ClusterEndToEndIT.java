@@ -2,10 +2,10 @@ package io.bolometer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.Await;
+import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.coordinator.testing.Kubectl;
 import io.bolometer.coordinator.testing.RealApiServer;

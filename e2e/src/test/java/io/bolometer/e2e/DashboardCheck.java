@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.GoToolchain;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.coordinator.Coordinator;

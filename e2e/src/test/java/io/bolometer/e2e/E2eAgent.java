@@ -4,7 +4,7 @@ import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
-import io.bolometer.agent.testing.FakeKubelet;
+import io.bolometer.testing.FakeKubelet;
 import io.bolometer.agent.upload.ProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.fabric8.kubernetes.api.model.Pod;

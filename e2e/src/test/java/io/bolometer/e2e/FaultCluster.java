@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.targets.ProfilingTarget;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.InMemoryProfileSink;
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.testing.AuditLog;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.GoToolchain;
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.coordinator.testing.AuditLog;
 import io.bolometer.coordinator.testing.RealApiServer;

@@ -8,7 +8,7 @@ import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.testing.AuditLog;
 import io.bolometer.coordinator.testing.LeaderScenario;
 import io.bolometer.coordinator.testing.RealApiServer;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -46,14 +46,14 @@ class LeaderElectionKubeApiIT {
         LeaderScenario.seed(admin);
 
         Coordinator first = start("first");
-        Waits.await(Duration.ofSeconds(20), "first to lead", first::leading);
+        Await.until(Duration.ofSeconds(20), "first to lead", first::leading);
         Coordinator second = start("second");
-        Waits.await(Duration.ofSeconds(20), "node-a's assignment",
+        Await.until(Duration.ofSeconds(20), "node-a's assignment",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-a").get() != null);
-        Waits.await(Duration.ofSeconds(20), "second to sync", second::ready);
+        Await.until(Duration.ofSeconds(20), "second to sync", second::ready);
 
         LeaderScenario.runningPod(admin, "b", "node-b", "10.0.0.2");
-        Waits.await(Duration.ofSeconds(20), "node-b's assignment from the leader",
+        Await.until(Duration.ofSeconds(20), "node-b's assignment from the leader",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-b").get() != null);
         assertThat(second.leading()).isFalse();
         assertThat(assignmentWritesBy("first")).isNotEmpty();
@@ -62,12 +62,12 @@ class LeaderElectionKubeApiIT {
 
         long stoppedAt = System.nanoTime();
         first.close();
-        Waits.await(Duration.ofSeconds(15), "second to take over", second::leading);
+        Await.until(Duration.ofSeconds(15), "second to take over", second::leading);
         assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(7));
         int firstWrites = assignmentWritesBy("first").size();
 
         admin.pods().inNamespace("shop").withName("b").withGracePeriod(0).delete();
-        Waits.await(Duration.ofSeconds(20), "the new leader to delete node-b's assignment",
+        Await.until(Duration.ofSeconds(20), "the new leader to delete node-b's assignment",
                 () -> admin.resources(ProfilingAssignment.class).withName("node-b").get() == null);
         assertThat(assignmentWritesBy("second")).isNotEmpty();
         assertThat(assignmentWritesBy("first")).as("the stopped replica writes nothing more").hasSize(firstWrites);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -44,7 +44,7 @@ class PodAnnotationsBadInputKubeTest {
                 """, ProfilingConfig.class)).create();
         pod("good", Map.of());
         startCoordinator();
-        Waits.await(Duration.ofSeconds(20), "the good pod assigned",
+        Await.until(Duration.ofSeconds(20), "the good pod assigned",
                 () -> client.resources(ProfilingAssignment.class).withName("node-a").get() != null);
     }
 
@@ -68,7 +68,7 @@ class PodAnnotationsBadInputKubeTest {
         String bad = "bad-" + ++cases;
         pod(bad, Map.of(annotation, value));
 
-        Waits.await(Duration.ofSeconds(20), "an InvalidAnnotation event", () -> !podEvents(bad).isEmpty());
+        Await.until(Duration.ofSeconds(20), "an InvalidAnnotation event", () -> !podEvents(bad).isEmpty());
         assertThat(podEvents(bad)).singleElement().satisfies(event -> {
             assertThat(event.getType()).isEqualTo("Warning");
             assertThat(event.getReason()).isEqualTo(Reconciler.INVALID_ANNOTATION);
@@ -92,7 +92,7 @@ class PodAnnotationsBadInputKubeTest {
     private void reconcileOnce() throws InterruptedException {
         double before = reconciles();
         coordinator.requestReconcile();
-        Waits.await(Duration.ofSeconds(20), "a reconcile", () -> reconciles() >= before + 1);
+        Await.until(Duration.ofSeconds(20), "a reconcile", () -> reconciles() >= before + 1);
     }
 
     private static void startCoordinator() throws Exception {
@@ -100,7 +100,7 @@ class PodAnnotationsBadInputKubeTest {
                 0, 0, List.of(), List.of(),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        Waits.await(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
     }
 
     private static void pod(String name, Map<String, String> annotations) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
@@ -53,8 +53,8 @@ class ReconcilerIsolationKubeTest {
         pod("shop", "checkout-0", "node-good");
         startCoordinator();
 
-        Waits.await(Duration.ofSeconds(30), "node-good's assignment", () -> targets("node-good").equals(List.of("checkout-0")));
-        Waits.await(Duration.ofSeconds(30), "both statuses", () -> ready("shop", "checkout").isPresent()
+        Await.until(Duration.ofSeconds(30), "node-good's assignment", () -> targets("node-good").equals(List.of("checkout-0")));
+        Await.until(Duration.ofSeconds(30), "both statuses", () -> ready("shop", "checkout").isPresent()
                 && ready("evil", "flood").isPresent());
 
         assertThat(ready("shop", "checkout").orElseThrow()).satisfies(c -> {
@@ -80,8 +80,8 @@ class ReconcilerIsolationKubeTest {
         pod("shop", "checkout-0", "node-b");
         startCoordinator();
 
-        Waits.await(Duration.ofSeconds(30), "the healthy config's status", () -> ready("shop", "checkout").isPresent());
-        Waits.await(Duration.ofSeconds(30), "both assignments", () -> targets("node-a").equals(List.of("flood-0"))
+        Await.until(Duration.ofSeconds(30), "the healthy config's status", () -> ready("shop", "checkout").isPresent());
+        Await.until(Duration.ofSeconds(30), "both assignments", () -> targets("node-a").equals(List.of("flood-0"))
                 && targets("node-b").equals(List.of("checkout-0")));
         assertThat(ready("evil", "flood")).isEmpty();
     }
@@ -91,7 +91,7 @@ class ReconcilerIsolationKubeTest {
                 0, 0, List.of(), List.of(),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        Waits.await(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
     }
 
     private void staleAssignment(String node) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -36,7 +36,7 @@ class ReconcilerKubeTest {
                 0, 0, List.of(), List.of(),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        Waits.await(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
     }
 
 
@@ -70,8 +70,8 @@ class ReconcilerKubeTest {
         pod("b", "node-b");
         startCoordinator();
 
-        Waits.await(Duration.ofSeconds(20), "both assignments", () -> assignment("node-a") != null && assignment("node-b") != null);
-        Waits.await(Duration.ofSeconds(20), "the first statuses and events", () -> coordinator.writes() >= 4);
+        Await.until(Duration.ofSeconds(20), "both assignments", () -> assignment("node-a") != null && assignment("node-b") != null);
+        Await.until(Duration.ofSeconds(20), "the first statuses and events", () -> coordinator.writes() >= 4);
         long writes = coordinator.writes();
         double reconciles = reconciles();
         // Nothing the planner reads: an annotation nobody selects on, and a new pod no config selects.
@@ -79,15 +79,15 @@ class ReconcilerKubeTest {
             p.getMetadata().getAnnotations().put("team.example/owner", "payments");
             return p;
         });
-        Waits.await(Duration.ofSeconds(20), "a reconcile after the changes", () -> reconciles() >= reconciles + 1);
+        Await.until(Duration.ofSeconds(20), "a reconcile after the changes", () -> reconciles() >= reconciles + 1);
 
         assertThat(coordinator.writes()).as("no write without a change").isEqualTo(writes);
         assertThat(assignment("node-a").getSpec().getTargets()).extracting(t -> t.getName()).containsExactly("a");
 
         pod("c", "node-a");
-        Waits.await(Duration.ofSeconds(20), "pod c assigned, the status and the event written", () -> coordinator.writes() >= writes + 3);
+        Await.until(Duration.ofSeconds(20), "pod c assigned, the status and the event written", () -> coordinator.writes() >= writes + 3);
         double after = reconciles();
-        Waits.await(Duration.ofSeconds(20), "another reconcile", () -> reconciles() >= after + 1 || coordinator.writes() > writes + 3);
+        Await.until(Duration.ofSeconds(20), "another reconcile", () -> reconciles() >= after + 1 || coordinator.writes() > writes + 3);
         assertThat(coordinator.writes()).as("one assignment write, one status write, one event").isEqualTo(writes + 3);
         assertThat(assignment("node-a").getSpec().getTargets()).hasSize(2);
     }
@@ -98,7 +98,7 @@ class ReconcilerKubeTest {
             long before = coordinator.writes();
             double reconciles = reconciles();
             coordinator.requestReconcile();
-            Waits.await(Duration.ofSeconds(20), "a reconcile", () -> reconciles() >= reconciles + 1);
+            Await.until(Duration.ofSeconds(20), "a reconcile", () -> reconciles() >= reconciles + 1);
             if (coordinator.writes() == before) {
                 return before;
             }
@@ -117,7 +117,7 @@ class ReconcilerKubeTest {
         pod("a", "node-a");
         startCoordinator();
 
-        Waits.await(Duration.ofSeconds(20), "an invalid status", () -> {
+        Await.until(Duration.ofSeconds(20), "an invalid status", () -> {
             ProfilingConfig c = client.resources(ProfilingConfig.class).inNamespace("shop").withName("bad").get();
             return c.getStatus() != null && !c.getStatus().getConditions().isEmpty();
         });
@@ -127,7 +127,7 @@ class ReconcilerKubeTest {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getMessage()).isEqualTo("cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
         });
-        Waits.await(Duration.ofSeconds(20), "a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
+        Await.until(Duration.ofSeconds(20), "a warning event", () -> client.v1().events().inNamespace("shop").list().getItems().stream()
                 .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())));
         List<Event> events = client.v1().events().inNamespace("shop").list().getItems();
         assertThat(events).singleElement().extracting(Event::getMessage)
@@ -140,10 +140,10 @@ class ReconcilerKubeTest {
         config("checkout", "");
         pod("a", "node-a");
         startCoordinator();
-        Waits.await(Duration.ofSeconds(20), "node-a's assignment", () -> assignment("node-a") != null);
+        Await.until(Duration.ofSeconds(20), "node-a's assignment", () -> assignment("node-a") != null);
 
         client.pods().inNamespace("shop").withName("a").delete();
 
-        Waits.await(Duration.ofSeconds(20), "node-a's assignment to go", () -> assignment("node-a") == null);
+        Await.until(Duration.ofSeconds(20), "node-a's assignment to go", () -> assignment("node-a") == null);
     }
 }

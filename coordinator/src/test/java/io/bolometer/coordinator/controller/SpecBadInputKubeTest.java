@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.fabric8.kubernetes.api.model.Event;
@@ -45,7 +45,7 @@ class SpecBadInputKubeTest {
                 0, 0, List.of("http://minio.storage.svc:9000"), List.of("team-profiles"),
                 new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(30)));
-        Waits.await(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
     }
 
     @AfterAll
@@ -78,13 +78,13 @@ class SpecBadInputKubeTest {
                 spec.contains("s3Config:") ? "" : "s3Config: {bucket: team-profiles}, ", spec), ProfilingConfig.class))
                 .create();
 
-        Waits.await(Duration.ofSeconds(20), "a Valid condition on " + name, () -> valid(name) != null);
+        Await.until(Duration.ofSeconds(20), "a Valid condition on " + name, () -> valid(name) != null);
         assertThat(valid(name)).satisfies(c -> {
             assertThat(c.getStatus()).isEqualTo("False");
             assertThat(c.getReason()).isEqualTo(reason);
             assertThat(c.getMessage()).isEqualTo(message);
         });
-        Waits.await(Duration.ofSeconds(20), "a Warning event on " + name, () -> !events(name).isEmpty());
+        Await.until(Duration.ofSeconds(20), "a Warning event on " + name, () -> !events(name).isEmpty());
         assertThat(events(name)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getReason()).isEqualTo(reason);
@@ -94,7 +94,7 @@ class SpecBadInputKubeTest {
 
         double before = reconciles();
         coordinator.requestReconcile();
-        Waits.await(Duration.ofSeconds(20), "another reconcile", () -> reconciles() >= before + 1);
+        Await.until(Duration.ofSeconds(20), "another reconcile", () -> reconciles() >= before + 1);
         assertThat(events(name)).as("not repeated while nothing changes").hasSize(1);
     }
 

@@ -9,7 +9,7 @@ import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.planning.AssignmentBudget;
 import io.bolometer.coordinator.testing.AuditLog;
 import io.bolometer.coordinator.testing.RealApiServer;
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.AssignedTarget;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
@@ -62,7 +62,7 @@ class TenantIsolationKubeApiIT {
         }), new CoordinatorSettings("c-0", "bolometer-system", "bolometer-coordinator", "127.0.0.1", 0, 0, List.of(),
                 List.of(), new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
                 Duration.ofSeconds(5)));
-        Waits.await(Duration.ofSeconds(30), "the healthy tenant assigned", () -> healthyIsAssigned(2));
+        Await.until(Duration.ofSeconds(30), "the healthy tenant assigned", () -> healthyIsAssigned(2));
     }
 
     @AfterAll
@@ -99,14 +99,14 @@ class TenantIsolationKubeApiIT {
                     Map.of("profiling.io/path", "/" + "p".repeat(127)), false);
         }
 
-        Waits.await(Duration.ofSeconds(60), "the flood config left out of node-a",
+        Await.until(Duration.ofSeconds(60), "the flood config left out of node-a",
                 () -> ready("evil", "flood").map(c -> "AssignmentTooLarge".equals(c.getReason())).orElse(false));
-        Waits.await(Duration.ofSeconds(30), "the prefix refused", () -> valid("evil", "steal")
+        Await.until(Duration.ofSeconds(30), "the prefix refused", () -> valid("evil", "steal")
                 .map(c -> "PrefixNotAllowed".equals(c.getReason())).orElse(false));
 
         // The healthy tenant goes on: a new pod is assigned and counted while the hostile tenant is there.
         pod("shop", "checkout-c", "node-b", "10.0.0.3", Map.of("app", "checkout"), Map.of(), false);
-        Waits.await(Duration.ofSeconds(30), "the healthy tenant's new pod", () -> healthyIsAssigned(3));
+        Await.until(Duration.ofSeconds(30), "the healthy tenant's new pod", () -> healthyIsAssigned(3));
 
         assertThat(ready("evil", "flood").orElseThrow().getMessage())
                 .startsWith("its targets on node node-a were left out: the node's assignment would be ")

@@ -3,7 +3,8 @@ package io.bolometer.coordinator.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolometer.coordinator.testing.Waits;
+import io.bolometer.testing.Await;
+import io.bolometer.testing.MutableClock;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,8 +14,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -25,44 +24,25 @@ class LeaderElectionKubeTest {
 
     KubernetesClient client;
 
-    /** A clock the test moves; starts at the real time so it agrees with the lease records fabric8 writes. */
-    private static final class MovableClock extends Clock {
-        private volatile Duration ahead = Duration.ZERO;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(ahead);
-        }
-    }
-
+    /** The clock runs with the real time (so it agrees with the lease records fabric8 writes), moved by the test. */
     @Test
     void stopsCountingAsLeaderOnceItsLastRenewalIsOlderThanTheRenewDeadline() throws Exception {
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.aheadOf(Clock.systemUTC());
         AtomicInteger changes = new AtomicInteger();
         LeaderElection election = new LeaderElection(client, "bolometer-system", "lease", "me", TIMING,
                 changes::incrementAndGet, clock);
         try {
             election.start();
-            Waits.await(Duration.ofSeconds(10), "leading", election::leading);
+            Await.until(Duration.ofSeconds(10), "leading", election::leading);
 
             // as if renewals stopped getting through 5 s ago: past the 4 s deadline, though the elector thread has not
             // noticed yet
-            clock.ahead = Duration.ofSeconds(5);
+            clock.set(Duration.ofSeconds(5));
             assertThat(election.leading()).isFalse();
 
             int before = changes.get();
-            clock.ahead = Duration.ZERO;
-            Waits.await(Duration.ofSeconds(10), "a reconcile request when the next renewal gets through",
+            clock.set(Duration.ZERO);
+            Await.until(Duration.ofSeconds(10), "a reconcile request when the next renewal gets through",
                     () -> changes.get() > before);
             assertThat(election.leading()).isTrue();
         } finally {

@@ -12,7 +12,7 @@ import io.bolometer.agent.collect.TypeResult;
 import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;
-import io.bolometer.agent.testing.MutableClock;
+import io.bolometer.testing.MutableClock;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;

@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
-import io.bolometer.agent.testing.Await;
-import io.bolometer.agent.testing.FakeKubelet;
+import io.bolometer.testing.Await;
+import io.bolometer.testing.FakeKubelet;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.InMemoryProfileSink;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.Scrape;
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.bolometer.model.v1alpha1.AssignedConfig;

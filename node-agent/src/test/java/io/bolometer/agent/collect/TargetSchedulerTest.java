@@ -14,7 +14,7 @@ import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

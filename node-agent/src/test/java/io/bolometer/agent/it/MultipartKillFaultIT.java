@@ -2,11 +2,11 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.agent.testing.PprofBodies;
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SpoolFixtures;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.bolometer.agent.upload.S3ProfileSink;

@@ -12,7 +12,7 @@ import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.SampleApp;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
-import io.bolometer.agent.testing.Await;
+import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.PprofTool;
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.vertx.core.Vertx;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bolometer.agent.targets.PodRef;
-import io.bolometer.agent.testing.SummaryJson;
+import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.trigger.PodUsage;
 import io.bolometer.agent.trigger.UsageSourceException;
 import java.io.IOException;

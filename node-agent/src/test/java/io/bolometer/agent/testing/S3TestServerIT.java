@@ -1,5 +1,6 @@
 package io.bolometer.agent.testing;
 
+import io.bolometer.testing.S3TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

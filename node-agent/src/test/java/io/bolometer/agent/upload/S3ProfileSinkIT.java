@@ -2,7 +2,7 @@ package io.bolometer.agent.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.bolometer.agent.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolometer.agent.testing.MutableClock;
+import io.bolometer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

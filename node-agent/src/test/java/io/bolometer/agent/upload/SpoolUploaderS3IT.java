@@ -1,13 +1,13 @@
 package io.bolometer.agent.upload;
 
-import static io.bolometer.agent.testing.Await.await;
+import static io.bolometer.testing.Await.await;
 import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
 import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpooledProfile;
-import io.bolometer.agent.testing.S3TestServer;
+import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.ToggleableProxy;
 import java.nio.file.Path;
 import java.time.Clock;

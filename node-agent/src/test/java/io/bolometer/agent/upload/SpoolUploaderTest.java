@@ -1,6 +1,6 @@
 package io.bolometer.agent.upload;
 
-import static io.bolometer.agent.testing.Await.await;
+import static io.bolometer.testing.Await.await;
 import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
 import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;
 import static org.assertj.core.api.Assertions.assertThat;

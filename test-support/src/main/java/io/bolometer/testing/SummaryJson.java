@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import com.adobe.testing.s3mock.S3MockApplication;
 import java.io.IOException;

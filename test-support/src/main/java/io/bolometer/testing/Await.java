@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import org.apache.catalina.connector.Connector;
 import org.springframework.beans.factory.config.BeanPostProcessor;

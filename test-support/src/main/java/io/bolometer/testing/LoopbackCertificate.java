@@ -1,4 +1,4 @@
-package io.bolometer.agent.testing;
+package io.bolometer.testing;
 
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PfxOptions;
