@@ -20,8 +20,9 @@ import java.util.List;
  */
 public final class Coordinator implements AutoCloseable {
     /**
-     * A reconcile runs once changes paused this long (bounded by {@link #RECONCILE_MAX_DELAY}), so a burst of pod
-     * changes costs each touched node one assignment write instead of one per fixed-delay reconcile it spans.
+     * A reconcile runs once changes paused this long, or as long as the burst has lasted if that is longer
+     * (bounded by {@link #RECONCILE_MAX_DELAY}; the rule is {@code controller.Coalescing}), so a burst of pod
+     * changes costs each touched node one assignment write instead of one per reconcile it spans.
      */
     static final Duration RECONCILE_QUIET = Duration.ofSeconds(1);
     /** Under steady churn a reconcile still runs at least this often after the first change. */
@@ -33,35 +34,43 @@ public final class Coordinator implements AutoCloseable {
     private final KubeWriter writer;
     private final HealthAndMetricsServer http;
     private final CoordinatorMetrics metrics;
+    private final Clock clock;
 
     private Coordinator(ClusterCache cache, LeaderElection election, CoalescingQueue queue, KubeWriter writer,
-                        HealthAndMetricsServer http, CoordinatorMetrics metrics) {
+                        HealthAndMetricsServer http, CoordinatorMetrics metrics, Clock clock) {
         this.cache = cache;
         this.election = election;
         this.queue = queue;
         this.writer = writer;
         this.http = http;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     public static Coordinator start(KubernetesClient client, CoordinatorSettings settings) throws IOException {
+        return start(client, settings, Clock.systemUTC());
+    }
+
+    /** As {@link #start(KubernetesClient, CoordinatorSettings)}, with the clock every decision reads. */
+    public static Coordinator start(KubernetesClient client, CoordinatorSettings settings, Clock clock)
+            throws IOException {
         Runnable[] request = new Runnable[1];
         ClusterCache cache = new ClusterCache(client, () -> request[0].run());
         LeaderElection election = new LeaderElection(client, settings.podNamespace(), settings.leaseName(),
                 settings.podName(), settings.leaseTiming(), () -> request[0].run());
         CoordinatorMetrics metrics = new CoordinatorMetrics(election::leading);
         KubeWriter writer = new KubeWriter(LeaderElection.leaseBoundClient(client, settings.leaseTiming()),
-                election::leading);
+                election::leading, clock);
         Reconciler reconciler = new Reconciler(cache, writer, election::leading, settings.planner(), metrics,
-                Clock.systemUTC());
-        CoalescingQueue queue = new CoalescingQueue(reconciler, RECONCILE_QUIET, RECONCILE_MAX_DELAY);
+                clock);
+        CoalescingQueue queue = new CoalescingQueue(reconciler, RECONCILE_QUIET, RECONCILE_MAX_DELAY, clock);
         request[0] = queue::request;
         HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
-                settings.healthPort(), metrics::scrape, cache::synced, () -> problems(cache, election, queue));
+                settings.healthPort(), metrics::scrape, cache::synced, () -> problems(cache, election, queue, clock));
         cache.start();
         election.start();
         queue.every(settings.resync());
-        return new Coordinator(cache, election, queue, writer, http, metrics);
+        return new Coordinator(cache, election, queue, writer, http, metrics, clock);
     }
 
     /** How long one reconcile may run before {@code /healthz} calls the coordinator wedged. */
@@ -69,10 +78,10 @@ public final class Coordinator implements AutoCloseable {
 
     /** What makes this process wedged, for {@code /healthz}: empty when it is healthy. */
     public List<String> problems() {
-        return problems(cache, election, queue);
+        return problems(cache, election, queue, clock);
     }
 
-    static List<String> problems(ClusterCache cache, LeaderElection election, CoalescingQueue queue) {
+    static List<String> problems(ClusterCache cache, LeaderElection election, CoalescingQueue queue, Clock clock) {
         List<String> problems = new ArrayList<>();
         if (!cache.alive()) {
             problems.add("informers stopped: the cache no longer follows the API server");
@@ -80,7 +89,7 @@ public final class Coordinator implements AutoCloseable {
         if (!election.alive()) {
             problems.add("the leader election loop has ended");
         }
-        if (!queue.alive(RECONCILE_STUCK_AFTER, System.nanoTime())) {
+        if (!queue.alive(RECONCILE_STUCK_AFTER, clock.instant())) {
             problems.add("the reconcile loop is stuck or gone (a pass running over " + RECONCILE_STUCK_AFTER.toMinutes()
                     + " minutes)");
         }

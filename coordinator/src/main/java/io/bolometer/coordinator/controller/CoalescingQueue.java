@@ -1,20 +1,16 @@
 package io.bolometer.coordinator.controller;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns a burst of change notifications into one run of the job: a request schedules a run once no further
- * request came for {@code quiet}, but never later than {@code maxDelay} after the first request of the burst
- * (so steady churn still gets a run every {@code maxDelay}). A request during a run schedules exactly one more.
- * Runs never overlap (one thread).
- *
- * <p>Why a quiet period and not a fixed delay: one reconcile writes each node's assignment at most once, so the
- * writes a burst costs are the reconciles it spans. A 1,000-pod rollout arrives over seconds; with a fixed short
- * delay it spanned several reconciles and each touched node was written several times ({@code make bench},
- * "assignment writes per touched node").
+ * Turns a burst of change notifications into one run of the job, when {@link Coalescing} says the burst is due
+ * (quiet for long enough, never later than its max delay). A request during a run schedules exactly one more.
+ * Runs never overlap (one thread). This class only owns the thread; the timing rule is {@link Coalescing}.
  */
 public final class CoalescingQueue implements AutoCloseable {
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -23,69 +19,63 @@ public final class CoalescingQueue implements AutoCloseable {
         return thread;
     });
     private final Runnable job;
-    private final long quietNanos;
-    private final long maxDelayNanos;
-    // Guarded by this.
-    private boolean pending;
-    /** System.nanoTime() when the running job started, 0 while none runs. */
-    private volatile long runningSince;
-    private long firstRequest;
-    private long lastRequest;
+    private final Coalescing rule;
+    private final Clock clock;
+    /** The burst waiting for its run, null when none; guarded by this. */
+    private Coalescing.Burst burst;
+    /** When the running job started, null while none runs. */
+    private volatile Instant runningSince;
 
-    public CoalescingQueue(Runnable job, Duration quiet, Duration maxDelay) {
-        if (maxDelay.compareTo(quiet) < 0) {
-            throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be shorter than quiet (" + quiet + ")");
-        }
+    public CoalescingQueue(Runnable job, Duration quiet, Duration maxDelay, Clock clock) {
         this.job = job;
-        this.quietNanos = quiet.toNanos();
-        this.maxDelayNanos = maxDelay.toNanos();
+        this.rule = new Coalescing(quiet, maxDelay);
+        this.clock = clock;
     }
 
     /** Asks for a run soon; returns at once. */
     public void request() {
-        long now = System.nanoTime();
+        Instant now = clock.instant();
         synchronized (this) {
-            lastRequest = now;
-            if (pending) {
+            if (burst != null) {
+                burst = burst.plus(now);
                 return;
             }
-            pending = true;
-            firstRequest = now;
+            burst = Coalescing.Burst.startingAt(now);
         }
-        schedule(quietNanos);
+        schedule(rule.quiet());
     }
 
-    private void schedule(long delayNanos) {
+    private void schedule(Duration delay) {
         if (!executor.isShutdown()) {
-            executor.schedule(this::runWhenQuiet, delayNanos, TimeUnit.NANOSECONDS);
+            executor.schedule(this::runWhenDue, delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    private void runWhenQuiet() {
-        long now = System.nanoTime();
+    private void runWhenDue() {
+        Instant now = clock.instant();
         synchronized (this) {
-            long due = Math.min(lastRequest + quietNanos, firstRequest + maxDelayNanos);
-            if (now - due < 0) {
-                schedule(due - now);
+            Duration wait = rule.wait(burst, now);
+            if (!wait.isZero()) {
+                schedule(wait);
                 return;
             }
-            pending = false;
+            burst = null;
         }
-        runningSince = now == 0 ? 1 : now;
+        runningSince = now;
         try {
             job.run();
         } finally {
-            runningSince = 0;
+            runningSince = null;
         }
     }
 
     /**
-     * False when the job has been running longer than {@code stuckAfter} (a wedged reconcile: every write has a
-     * timeout, so a healthy pass ends) or the queue's thread is gone.
+     * False when the job has been running longer than {@code stuckAfter} at {@code now} (a wedged reconcile: every
+     * write has a timeout, so a healthy pass ends) or the queue's thread is gone.
      */
-    public boolean alive(Duration stuckAfter, long nowNanos) {
-        long since = runningSince;
-        return !executor.isShutdown() && (since == 0 || nowNanos - since < stuckAfter.toNanos());
+    public boolean alive(Duration stuckAfter, Instant now) {
+        Instant since = runningSince;
+        return !executor.isShutdown() && (since == null || Duration.between(since, now).compareTo(stuckAfter) < 0);
     }
 
     /** Also runs the job every {@code period}, e.g. to fold agent status. */

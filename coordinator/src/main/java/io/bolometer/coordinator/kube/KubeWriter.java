@@ -7,7 +7,7 @@ import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
@@ -23,11 +23,14 @@ public final class KubeWriter {
 
     private final KubernetesClient client;
     private final BooleanSupplier leading;
+    private final Clock clock;
     private final AtomicLong writes = new AtomicLong();
 
-    public KubeWriter(KubernetesClient client, BooleanSupplier leading) {
+    /** @param clock stamps the Events' times */
+    public KubeWriter(KubernetesClient client, BooleanSupplier leading, Clock clock) {
         this.client = client;
         this.leading = leading;
+        this.clock = clock;
     }
 
     public void createAssignment(String node, ProfilingAssignmentSpec spec) {
@@ -67,7 +70,7 @@ public final class KubeWriter {
     /** A core v1 Event on the config, as {@code kubectl describe pcfg} shows them. */
     public void event(ProfilingConfig config, String type, String reason, String message) {
         check();
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         client.v1().events().inNamespace(config.getMetadata().getNamespace()).resource(new EventBuilder()
                 .withNewMetadata().withName(config.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
                 .withNamespace(config.getMetadata().getNamespace()).endMetadata()
@@ -86,7 +89,7 @@ public final class KubeWriter {
      */
     public void podEvent(String namespace, String name, String uid, String type, String reason, String message) {
         check();
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         client.v1().events().inNamespace(namespace).resource(new EventBuilder()
                 .withNewMetadata().withName(name + "." + UUID.randomUUID().toString().substring(0, 8))
                 .withNamespace(namespace).endMetadata()

@@ -2,12 +2,15 @@ package io.bolometer.coordinator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolometer.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** The reconcile loop counts as wedged once one pass runs longer than the bound (time passed in, no sleeping). */
+/** The reconcile loop counts as wedged once one pass runs longer than the bound (time moved by hand, no sleeping). */
 class CoalescingQueueHealthTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
 
     @Test
     void callsTheLoopStuckOnlyWhileOnePassRunsLongerThanTheBound() throws Exception {
@@ -20,24 +23,25 @@ class CoalescingQueueHealthTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, Duration.ZERO, Duration.ZERO)) {
+        }, Duration.ZERO, Duration.ZERO, clock)) {
             Duration bound = Duration.ofMinutes(5);
-            assertThat(queue.alive(bound, System.nanoTime())).isTrue();
+            assertThat(queue.alive(bound, clock.instant())).isTrue();
 
             queue.request();
             entered.await();
 
-            assertThat(queue.alive(bound, System.nanoTime())).as("running, within the bound").isTrue();
-            assertThat(queue.alive(bound, System.nanoTime() + Duration.ofMinutes(6).toNanos())).as("stuck").isFalse();
+            assertThat(queue.alive(bound, clock.instant())).as("running, within the bound").isTrue();
+            clock.advance(Duration.ofMinutes(6));
+            assertThat(queue.alive(bound, clock.instant())).as("stuck").isFalse();
             release.countDown();
         }
     }
 
     @Test
     void callsAClosedLoopDead() {
-        CoalescingQueue queue = new CoalescingQueue(() -> { }, Duration.ZERO, Duration.ZERO);
+        CoalescingQueue queue = new CoalescingQueue(() -> { }, Duration.ZERO, Duration.ZERO, clock);
         queue.close();
 
-        assertThat(queue.alive(Duration.ofMinutes(5), System.nanoTime())).isFalse();
+        assertThat(queue.alive(Duration.ofMinutes(5), clock.instant())).isFalse();
     }
 }
