@@ -3,6 +3,7 @@ package io.bolometer.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.testing.MockApiCoordinator;
 import io.bolometer.testing.Await;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -25,10 +26,7 @@ class CoordinatorHealthKubeTest {
 
     @BeforeEach
     void start() throws Exception {
-        coordinator = Coordinator.start(client, new CoordinatorSettings("c-0", "bolometer-system", "lease", "127.0.0.1",
-                0, 0, List.of(), List.of(),
-                new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                Duration.ofSeconds(30)));
+        coordinator = Coordinator.start(client, MockApiCoordinator.settings());
         Await.until(Duration.ofSeconds(20), "the caches to sync", coordinator::ready);
     }
 

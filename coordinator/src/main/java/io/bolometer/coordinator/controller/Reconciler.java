@@ -4,6 +4,7 @@ import io.bolometer.coordinator.kube.ClusterCache;
 import io.bolometer.coordinator.kube.KubeWriter;
 import io.bolometer.coordinator.metrics.CoordinatorMetrics;
 import io.bolometer.coordinator.planning.AssignmentBudget;
+import io.bolometer.coordinator.planning.AssignmentDiff;
 import io.bolometer.coordinator.planning.AssignmentPlanner;
 import io.bolometer.coordinator.planning.Echo;
 import io.bolometer.coordinator.planning.ConfigSelection;
@@ -36,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pass over everything: validate every config, plan with the valid ones, write only the assignments that
- * differ from the server's, delete those no node needs, fold agent status into each config and write the
+ * One pass over everything: validate every config, plan with the valid ones, apply the {@link AssignmentDiff}
+ * between the plan and the server's assignments, fold agent status into each config and write the
  * statuses and Events that changed. Observe → validate → reconcile → status, as Flink's operator does.
  *
  * <p>Failures stay where they start: every write is tried on its own, and a failed one (a node's assignment, one
@@ -152,36 +153,32 @@ public final class Reconciler implements Runnable {
         metrics.assignedTargets(budgeted.assignments().values().stream().mapToInt(s -> s.getTargets().size()).sum());
     }
 
+    /** Applies {@link AssignmentDiff#between} the plan and the server's assignments; each write on its own. */
     private void writeAssignments(Map<String, ProfilingAssignmentSpec> wantedByNode, Map<String, List<Trouble>> troubles) {
-        Map<String, ProfilingAssignment> existing = new HashMap<>();
+        Map<String, ProfilingAssignmentSpec> current = new HashMap<>();
         for (ProfilingAssignment assignment : cache.assignments()) {
-            existing.put(assignment.getMetadata().getName(), assignment);
+            current.put(assignment.getMetadata().getName(), assignment.getSpec());
         }
-        for (Map.Entry<String, ProfilingAssignmentSpec> wanted : wantedByNode.entrySet()) {
-            String node = wanted.getKey();
-            ProfilingAssignment current = existing.get(node);
-            String error = isolated("assignment of node " + node, () -> {
-                if (current == null) {
-                    writer.createAssignment(node, wanted.getValue());
-                    LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), node);
-                } else if (!wanted.getValue().equals(current.getSpec())) {
-                    writer.replaceAssignmentSpec(node, wanted.getValue());
-                    LOG.info("Assigned {} pods on node {}", wanted.getValue().getTargets().size(), node);
-                }
+        AssignmentDiff diff = AssignmentDiff.between(wantedByNode, current);
+        diff.create().forEach((node, spec) -> assign(node, spec, troubles, () -> writer.createAssignment(node, spec)));
+        diff.replace().forEach((node, spec) -> assign(node, spec, troubles, () -> writer.replaceAssignmentSpec(node, spec)));
+        for (String node : diff.delete()) {
+            isolated("deletion of the assignment of node " + node, () -> {
+                writer.deleteAssignment(node);
+                LOG.info("Removed the assignment of node {}: no pods to profile there", node);
             });
-            if (error != null) {
-                for (var config : wanted.getValue().getConfigs()) {
-                    troubles.computeIfAbsent(config.id(), id -> new ArrayList<>()).add(new Trouble(
-                            ASSIGNMENT_NOT_WRITTEN, "the assignment of node " + node + " could not be written: " + error));
-                }
-            }
         }
-        for (String node : existing.keySet()) {
-            if (!wantedByNode.containsKey(node)) {
-                isolated("deletion of the assignment of node " + node, () -> {
-                    writer.deleteAssignment(node);
-                    LOG.info("Removed the assignment of node {}: no pods to profile there", node);
-                });
+    }
+
+    private void assign(String node, ProfilingAssignmentSpec spec, Map<String, List<Trouble>> troubles, Runnable write) {
+        String error = isolated("assignment of node " + node, () -> {
+            write.run();
+            LOG.info("Assigned {} pods on node {}", spec.getTargets().size(), node);
+        });
+        if (error != null) {
+            for (var config : spec.getConfigs()) {
+                troubles.computeIfAbsent(config.id(), id -> new ArrayList<>()).add(new Trouble(
+                        ASSIGNMENT_NOT_WRITTEN, "the assignment of node " + node + " could not be written: " + error));
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.testing.MockApiCoordinator;
 import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
@@ -96,19 +97,11 @@ class PodAnnotationsBadInputKubeTest {
     }
 
     private static void startCoordinator() throws Exception {
-        coordinator = Coordinator.start(client, new CoordinatorSettings("c-0", "bolometer-system", "lease", "127.0.0.1",
-                0, 0, List.of(), List.of(),
-                new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                Duration.ofSeconds(30)));
-        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        coordinator = MockApiCoordinator.startLeading(client);
     }
 
     private static void pod(String name, Map<String, String> annotations) {
-        client.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("shop")
-                .addToLabels("app", "checkout").addToAnnotations("profiling.io/enabled", "true")
-                .addToAnnotations(annotations).endMetadata()
-                .withNewSpec().withNodeName("node-a").endSpec()
-                .withStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.9").build()).build()).create();
+        MockApiCoordinator.optedInPod(client, "shop", name, "node-a", Map.of("app", "checkout"), annotations);
     }
 
     private static List<Event> podEvents(String pod) {

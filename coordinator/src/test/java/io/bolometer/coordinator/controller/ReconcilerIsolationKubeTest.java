@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.testing.MockApiCoordinator;
 import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,11 +89,7 @@ class ReconcilerIsolationKubeTest {
     }
 
     private void startCoordinator() throws Exception {
-        coordinator = Coordinator.start(client, new CoordinatorSettings("c-0", "bolometer-system", "lease", "127.0.0.1",
-                0, 0, List.of(), List.of(),
-                new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                Duration.ofSeconds(30)));
-        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        coordinator = MockApiCoordinator.startLeading(client);
     }
 
     private void staleAssignment(String node) {
@@ -114,10 +112,7 @@ class ReconcilerIsolationKubeTest {
     }
 
     private void pod(String namespace, String name, String node) {
-        client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).addToAnnotations("profiling.io/enabled", "true").endMetadata()
-                .withNewSpec().withNodeName(node).endSpec()
-                .withStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.9").build()).build()).create();
+        MockApiCoordinator.optedInPod(client, namespace, name, node, Map.of(), Map.of());
     }
 
     private List<String> targets(String node) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.coordinator.Coordinator;
 import io.bolometer.coordinator.CoordinatorSettings;
 import io.bolometer.coordinator.kube.LeaderElection;
+import io.bolometer.coordinator.testing.MockApiCoordinator;
 import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
@@ -41,11 +42,7 @@ class SpecBadInputKubeTest {
                     .endMetadata().withNewSpec().withNodeName("node-a").endSpec()
                     .withStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.9").build()).build()).create();
         }
-        coordinator = Coordinator.start(client, new CoordinatorSettings("c-0", "bolometer-system", "lease", "127.0.0.1",
-                0, 0, List.of("http://minio.storage.svc:9000"), List.of("team-profiles"),
-                new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                Duration.ofSeconds(30)));
-        Await.until(Duration.ofSeconds(20), "leadership", coordinator::leading);
+        coordinator = MockApiCoordinator.startLeading(client, MockApiCoordinator.settings(List.of("http://minio.storage.svc:9000"), List.of("team-profiles")));
     }
 
     @AfterAll
