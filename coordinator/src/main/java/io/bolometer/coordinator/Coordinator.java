@@ -1,5 +1,6 @@
 package io.bolometer.coordinator;
 
+import io.bolometer.coordinator.controller.Coalescing;
 import io.bolometer.coordinator.controller.CoalescingQueue;
 import io.bolometer.coordinator.controller.Reconciler;
 import io.bolometer.coordinator.http.HealthAndMetricsServer;
@@ -19,15 +20,6 @@ import java.util.List;
  * health. Usable in-process (tests) and from {@link Main}.
  */
 public final class Coordinator implements AutoCloseable {
-    /**
-     * A reconcile runs once changes paused this long, or as long as the burst has lasted if that is longer
-     * (bounded by {@link #RECONCILE_MAX_DELAY}; the rule is {@code controller.Coalescing}), so a burst of pod
-     * changes costs each touched node one assignment write instead of one per reconcile it spans.
-     */
-    static final Duration RECONCILE_QUIET = Duration.ofSeconds(1);
-    /** Under steady churn a reconcile still runs at least this often after the first change. */
-    static final Duration RECONCILE_MAX_DELAY = Duration.ofSeconds(10);
-
     private final ClusterCache cache;
     private final LeaderElection election;
     private final CoalescingQueue queue;
@@ -63,7 +55,7 @@ public final class Coordinator implements AutoCloseable {
                 election::leading, clock);
         Reconciler reconciler = new Reconciler(cache, writer, election::leading, settings.planner(), metrics,
                 clock);
-        CoalescingQueue queue = new CoalescingQueue(reconciler, RECONCILE_QUIET, RECONCILE_MAX_DELAY, clock);
+        CoalescingQueue queue = new CoalescingQueue(reconciler, Coalescing.RECONCILES, clock);
         request[0] = queue::request;
         HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
                 settings.healthPort(), metrics::scrape, cache::synced, () -> problems(cache, election, queue, clock));

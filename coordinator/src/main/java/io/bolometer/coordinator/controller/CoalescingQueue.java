@@ -26,9 +26,9 @@ public final class CoalescingQueue implements AutoCloseable {
     /** When the running job started, null while none runs. */
     private volatile Instant runningSince;
 
-    public CoalescingQueue(Runnable job, Duration quiet, Duration maxDelay, Clock clock) {
+    public CoalescingQueue(Runnable job, Coalescing rule, Clock clock) {
         this.job = job;
-        this.rule = new Coalescing(quiet, maxDelay);
+        this.rule = rule;
         this.clock = clock;
     }
 

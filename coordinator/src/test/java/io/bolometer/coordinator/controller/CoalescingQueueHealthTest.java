@@ -23,7 +23,7 @@ class CoalescingQueueHealthTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, Duration.ZERO, Duration.ZERO, clock)) {
+        }, new Coalescing(Duration.ZERO, Duration.ZERO), clock)) {
             Duration bound = Duration.ofMinutes(5);
             assertThat(queue.alive(bound, clock.instant())).isTrue();
 
@@ -39,7 +39,7 @@ class CoalescingQueueHealthTest {
 
     @Test
     void callsAClosedLoopDead() {
-        CoalescingQueue queue = new CoalescingQueue(() -> { }, Duration.ZERO, Duration.ZERO, clock);
+        CoalescingQueue queue = new CoalescingQueue(() -> { }, new Coalescing(Duration.ZERO, Duration.ZERO), clock);
         queue.close();
 
         assertThat(queue.alive(Duration.ofMinutes(5), clock.instant())).isFalse();
