@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * Drains the spool into its sinks, oldest first, a few uploads at a time; a failed upload keeps its entry and is
  * retried with backoff, and an entry leaves the spool only once its sink confirmed the store.
  *
- * <p>All state lives on one daemon thread, so there are no locks: sink completions hop back onto it. Two kinds of
- * backoff: each entry waits its own delay after a failure, and a store that just failed is paused as a whole, so
- * a thousand waiting profiles don't hammer an unreachable S3 (after the pause, at most {@code maxInFlight} probe).
+ * <p>All state lives on one daemon thread, so there are no locks: sink completions hop back onto it. When an entry
+ * or its store may go again, and when an entry is given up, is {@link UploadRetries}' decision (pure, on the
+ * clock's {@code now}); this class owns the thread, the slots and the sinks.
  *
  * <p>Stores share the slots fairly: with several stores waiting or uploading, each takes at most its share of the
  * slots, and stores with fewer uploads in flight go first, so a store that accepts connections and never answers
@@ -52,15 +52,16 @@ public final class SpoolUploader implements AutoCloseable {
     private final Function<StoreLocation, ProfileSink> sinks;
     private final UploadListener listener;
     private final Clock clock;
-    private final Backoff backoff;
+    private final UploadRetries retries;
     private final int maxInFlight;
     private final ScheduledExecutorService executor;
     private final UploadFailureLog failures = new UploadFailureLog();
 
     // Confined to the executor's thread.
-    private final Map<String, Attempts> attempts = new HashMap<>();
-    private final Map<StoreLocation, Attempts> paused = new HashMap<>();
+    private final Set<String> busy = new HashSet<>();
     private final Map<StoreLocation, Integer> inFlightByStore = new HashMap<>();
+    /** When the pump is next woken for a retry, null when no wake-up is scheduled. */
+    private Instant wakeAt;
     private final List<CompletableFuture<Boolean>> drains = new CopyOnWriteArrayList<>();
     private int inFlight;
     private boolean started;
@@ -81,7 +82,7 @@ public final class SpoolUploader implements AutoCloseable {
         this.sinks = sinks;
         this.listener = listener;
         this.clock = clock;
-        this.backoff = backoff;
+        this.retries = new UploadRetries(backoff, MAX_PERMANENT_FAILURES, DRAIN_RETRY);
         this.maxInFlight = maxInFlight;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "spool-uploader");
@@ -113,8 +114,7 @@ public final class SpoolUploader implements AutoCloseable {
         try {
             executor.execute(() -> {
                 started = true;
-                attempts.values().forEach(Attempts::release);
-                paused.values().forEach(Attempts::release);
+                retries.releaseAll();
                 pump();
             });
             executor.schedule(() -> {
@@ -148,16 +148,15 @@ public final class SpoolUploader implements AutoCloseable {
         List<SpooledProfile> pending = spool.pending();
         Set<String> ids = new HashSet<>();
         Map<StoreLocation, List<SpooledProfile>> ready = new java.util.LinkedHashMap<>();
+        Instant now = clock.instant();
         for (SpooledProfile entry : pending) {
             ids.add(entry.id());
-            Attempts entryAttempts = attempts.computeIfAbsent(entry.id(), id -> new Attempts());
             StoreLocation store = entry.record().store();
-            if (!entryAttempts.busy && !entryAttempts.waiting
-                    && !paused.computeIfAbsent(store, s -> new Attempts()).waiting) {
+            if (!busy.contains(entry.id()) && retries.mayStart(entry.id(), store, now)) {
                 ready.computeIfAbsent(store, s -> new java.util.ArrayList<>()).add(entry);
             }
         }
-        attempts.keySet().retainAll(ids);
+        retries.retainEntries(ids);
         // Fair shares: with several stores holding profiles, each gets at most its share of the slots, and
         // stores with fewer uploads in flight go first, so a store that never answers holds only its own share.
         // Every store with work counts, also one in backoff: else a silent store fills every slot meanwhile.
@@ -175,7 +174,7 @@ public final class SpoolUploader implements AutoCloseable {
                     continue;
                 }
                 SpooledProfile entry = queue.remove(0);
-                begin(entry, attempts.get(entry.id()));
+                begin(entry);
                 started = true;
             }
         } while (started && inFlight < maxInFlight);
@@ -183,13 +182,33 @@ public final class SpoolUploader implements AutoCloseable {
             drains.forEach(drained -> drained.complete(true));
             drains.clear();
         }
+        retries.nextRelease(now).ifPresent(this::wakeAt);
     }
 
-    private void begin(SpooledProfile entry, Attempts entryAttempts) {
+    /** Pumps again at {@code at}, when something waiting may go (one wake-up pending at a time, the earliest). */
+    private void wakeAt(Instant at) {
+        if (wakeAt != null && !wakeAt.isAfter(at) && wakeAt.isAfter(clock.instant())) {
+            return;
+        }
+        wakeAt = at;
+        Duration delay = Duration.between(clock.instant(), at);
+        try {
+            executor.schedule(() -> {
+                if (at.equals(wakeAt)) {
+                    wakeAt = null;
+                }
+                pump();
+            }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing retries any more; the entry stays in the spool for the next run.
+        }
+    }
+
+    private void begin(SpooledProfile entry) {
         if (!spool.claim(entry)) {
             return; // dropped for the spool's budget since pending() was read
         }
-        entryAttempts.busy = true;
+        busy.add(entry.id());
         inFlight++;
         inFlightByStore.merge(entry.record().store(), 1, Integer::sum);
         Instant startedAt = clock.instant();
@@ -198,7 +217,7 @@ public final class SpoolUploader implements AutoCloseable {
             ProfileSink sink = sinks.apply(entry.record().store());
             StoredProfile profile = entry.toStored();
             // An earlier attempt (this run's, or a killed run's) may have left a multipart upload open for this key.
-            boolean retry = entryAttempts.count > 0 || spool.fromPreviousRun(entry);
+            boolean retry = retries.failedAttempts(entry.id()) > 0 || spool.fromPreviousRun(entry);
             stored = retry
                     ? sink.abortUnfinished(profile).handle((aborted, error) -> {
                         if (error != null) {
@@ -213,38 +232,32 @@ public final class SpoolUploader implements AutoCloseable {
         }
         Duration timeout = UPLOAD_TIMEOUT.plusSeconds(entry.sizeBytes() / (1024 * 1024));
         stored.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((ignored, error) -> run(() -> finished(entry, entryAttempts, startedAt, error)));
+                .whenComplete((ignored, error) -> run(() -> finished(entry, startedAt, error)));
     }
 
-    private void finished(SpooledProfile entry, Attempts entryAttempts, Instant startedAt, Throwable error) {
+    private void finished(SpooledProfile entry, Instant startedAt, Throwable error) {
         inFlight--;
-        entryAttempts.busy = false;
+        busy.remove(entry.id());
         StoreLocation store = entry.record().store();
         inFlightByStore.merge(store, -1, Integer::sum);
-        Attempts storeAttempts = paused.computeIfAbsent(store, s -> new Attempts());
         if (error == null) {
-            succeeded(entry, startedAt, store, storeAttempts);
+            succeeded(entry, startedAt, store);
         } else {
             spool.release(entry);
             Throwable cause = UploadFailureLog.unwrap(error);
-            entryAttempts.count++;
-            if (isPermanent(cause) && ++entryAttempts.permanent >= MAX_PERMANENT_FAILURES) {
-                abandon(entry, cause, entryAttempts.count);
-                pump();
-                return;
+            UploadRetries.Outcome outcome = retries.failed(entry.id(), store, isPermanent(cause), !drains.isEmpty(),
+                    clock.instant());
+            if (outcome instanceof UploadRetries.Outcome.GiveUp giveUp) {
+                abandon(entry, cause, giveUp.attempts());
+            } else if (outcome instanceof UploadRetries.Outcome.RetryAt retry) {
+                failures.failed(store.toString(), cause, spool.count());
+                notify(() -> listener.failed(entry, cause, retry.attempts()));
             }
-            retryLater(entryAttempts, entryAttempts.count);
-            if (!storeAttempts.waiting) {
-                storeAttempts.count++;
-                retryLater(storeAttempts, storeAttempts.count);
-            }
-            failures.failed(store.toString(), cause, spool.count());
-            notify(() -> listener.failed(entry, cause, entryAttempts.count));
         }
         pump();
     }
 
-    private void succeeded(SpooledProfile entry, Instant startedAt, StoreLocation store, Attempts storeAttempts) {
+    private void succeeded(SpooledProfile entry, Instant startedAt, StoreLocation store) {
         try {
             spool.remove(entry);
         } catch (RuntimeException e) {
@@ -252,8 +265,7 @@ public final class SpoolUploader implements AutoCloseable {
             LOG.warn("Uploaded {} but could not delete it from the spool: {}", entry.record().objectKey(),
                     UploadFailureLog.describe(e));
         }
-        attempts.remove(entry.id());
-        storeAttempts.count = 0;
+        retries.succeeded(entry.id(), store);
         failures.succeeded(store.toString());
         Duration took = Duration.between(startedAt, clock.instant());
         notify(() -> listener.uploaded(entry, took));
@@ -279,31 +291,9 @@ public final class SpoolUploader implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not remove abandoned spool entry {}: {}", entry.id(), UploadFailureLog.describe(e));
         }
-        attempts.remove(entry.id());
         LOG.warn("Gave up {} after {} attempts: {} refused it ({}); it left the spool unsent",
                 entry.record().objectKey(), attemptCount, entry.record().store(), UploadFailureLog.describe(cause));
         notify(() -> listener.abandoned(entry, cause, attemptCount));
-    }
-
-    private void retryLater(Attempts waiter, int attempt) {
-        waiter.waiting = true;
-        long generation = ++waiter.generation;
-        Duration delay = backoff.delay(attempt);
-        if (!drains.isEmpty() && delay.compareTo(DRAIN_RETRY) > 0) {
-            // shutting down: the grace period is all there is (a new pod gets a new emptyDir), so an attempt that
-            // was in flight when the drain began and then failed is retried soon, not after the full backoff
-            delay = DRAIN_RETRY;
-        }
-        try {
-            executor.schedule(() -> {
-                if (waiter.generation == generation) {
-                    waiter.waiting = false;
-                    pump();
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // Closed: nothing retries any more; the entry stays in the spool for the next run.
-        }
     }
 
     private void notify(Runnable callback) {
@@ -319,20 +309,6 @@ public final class SpoolUploader implements AutoCloseable {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
             // Closed: the spool keeps whatever was not confirmed.
-        }
-    }
-
-    /** Failure count and wait state of one entry or one store. */
-    private static final class Attempts {
-        int count;
-        int permanent;
-        boolean waiting;
-        boolean busy;
-        long generation;
-
-        void release() {
-            waiting = false;
-            generation++;
         }
     }
 }
