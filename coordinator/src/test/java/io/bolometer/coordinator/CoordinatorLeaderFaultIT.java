@@ -3,6 +3,7 @@ package io.bolometer.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.coordinator.testing.AuditLog;
+import io.bolometer.coordinator.testing.CoordinatorProcess;
 import io.bolometer.coordinator.testing.LeaderScenario;
 import io.bolometer.coordinator.testing.RealApiServer;
 import io.bolometer.testing.Await;
@@ -10,13 +11,6 @@ import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,64 +41,17 @@ class CoordinatorLeaderFaultIT {
      * notices at its next try, every retry period plus up to 120 % jitter (fabric8's factor); 2 s for a loaded machine.
      */
     private static final Duration TAKEOVER_BOUND = LEASE.plus(RETRY.multipliedBy(22).dividedBy(10)).plusSeconds(2);
-    private static final String AGENT = "bolometer-coordinator/";
+    private static final String AGENT = CoordinatorProcess.USER_AGENT;
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
+    private final List<CoordinatorProcess> processes = new ArrayList<>();
 
-    /** A coordinator replica in its own JVM, from the shaded jar, logging to {@code <name>.log}. */
-    private record Replica(String name, Process process, int healthPort, Path log) {
-    }
-
-    @AfterEach
-    void stopReplicas() throws InterruptedException {
-        for (Process process : processes) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private Replica start(String name) throws IOException {
-        Path jar = Path.of(System.getProperty("bolometer.repo.root", ".."), "coordinator", "target",
-                "bolometer-coordinator.jar");
-        assertThat(jar).as("the packaged coordinator (mvn package)").isRegularFile();
-        int healthPort = freePort();
-        Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("KUBECONFIG", API.kubeconfigFile().toString());
-        env.put("POD_NAME", name);
-        env.put("POD_NAMESPACE", "bolometer-system");
-        env.put("METRICS_PORT", Integer.toString(freePort()));
-        env.put("HEALTH_PORT", Integer.toString(healthPort));
-        env.put("LEASE_DURATION_SECONDS", Long.toString(LEASE.toSeconds()));
-        env.put("LEASE_RENEW_DEADLINE_SECONDS", Long.toString(RENEW_DEADLINE.toSeconds()));
-        env.put("LEASE_RETRY_PERIOD_SECONDS", Long.toString(RETRY.toSeconds()));
-        env.put("KUBERNETES_USER_AGENT", AGENT + name); // fabric8's own setting: tells the replicas apart in the audit log
-        Process process = builder.start();
-        processes.add(process);
-        return new Replica(name, process, healthPort, log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean ready(Replica replica) {
-        try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + replica.healthPort() + "/readyz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    private CoordinatorProcess start(String name) throws IOException {
+        CoordinatorProcess replica = CoordinatorProcess.start(API, dir, name,
+                new CoordinatorProcess.Lease(LEASE, RENEW_DEADLINE, RETRY), Map.of());
+        processes.add(replica);
+        return replica;
     }
 
     private static String holder(KubernetesClient admin) {
@@ -121,21 +68,17 @@ class CoordinatorLeaderFaultIT {
         return API.auditLog().writes(w -> w.userAgent().equals(AGENT + replica));
     }
 
-    private static String log(Replica replica) throws IOException {
-        return Files.readString(replica.log());
-    }
-
     @Test
     void followerTakesOverWithinTheLeaseAfterTheLeaderIsKilledAndTheirWritesNeverOverlap() throws Exception {
         KubernetesClient admin = API.client();
         API.installCrds();
         LeaderScenario.seed(admin);
 
-        Replica first = start("coordinator-a");
+        CoordinatorProcess first = start("coordinator-a");
         Await.until(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));
         Await.until(Duration.ofSeconds(20), "node-a's assignment", () -> assigned(admin, "node-a"));
-        Replica second = start("coordinator-b");
-        Await.until(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> ready(second));
+        CoordinatorProcess second = start("coordinator-b");
+        Await.until(Duration.ofSeconds(60), "coordinator-b to be ready (caches synced)", () -> second.ready());
         LeaderScenario.runningPod(admin, "b", "node-b", "10.0.0.2");
         Await.until(Duration.ofSeconds(20), "node-b's assignment from the leader", () -> assigned(admin, "node-b"));
         assertThat(holder(admin)).isEqualTo("coordinator-a");
@@ -165,7 +108,7 @@ class CoordinatorLeaderFaultIT {
                 .map(AuditLog.Write::userAgent).distinct().toList())
                 .as("nobody but the two replicas wrote assignments")
                 .containsExactlyInAnyOrder(AGENT + "coordinator-a", AGENT + "coordinator-b");
-        assertThat(log(second)).contains("coordinator-b leads: reconciling and writing");
-        assertThat(log(first)).doesNotContain("Shutting down"); // killed, not stopped
+        assertThat(second.log()).contains("coordinator-b leads: reconciling and writing");
+        assertThat(first.log()).doesNotContain("Shutting down"); // killed, not stopped
     }
 }

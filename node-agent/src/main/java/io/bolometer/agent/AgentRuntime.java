@@ -11,6 +11,7 @@ import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.ProfileSource;
 import io.bolometer.agent.collect.TargetScheduler;
 import io.bolometer.agent.http.HealthAndMetricsServer;
+import io.bolometer.agent.http.Heartbeats;
 import io.bolometer.agent.metrics.AgentMetrics;
 import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.spool.ProfileSpool;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +64,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final UsageSource usage;
     private final ProfileFetcher fetcher;
     private final ExecutorService settling;
+    private final Heartbeats heartbeats;
     private volatile boolean ready;
 
     private AgentRuntime(Vertx vertx, Clock clock, AgentMetrics metrics, ProfileSpool spool, SpoolUploader uploader,
@@ -77,7 +80,8 @@ public final class AgentRuntime implements AutoCloseable {
         this.executor = executor;
         this.usage = usage;
         this.fetcher = fetcher;
-        this.http = new HealthAndMetricsServer(vertx, metrics::scrape, () -> !executor.isShutdown(), () -> ready);
+        this.heartbeats = Heartbeats.start(vertx, executor, Heartbeats.EVERY, Heartbeats.STUCK_AFTER);
+        this.http = new HealthAndMetricsServer(vertx, metrics::scrape, this::problems, () -> ready);
     }
 
     /** Opens the spool, starts re-sending what a previous run left, and serves metrics and health. */
@@ -171,6 +175,14 @@ public final class AgentRuntime implements AutoCloseable {
         };
     }
 
+    /** Why the agent is wedged, for {@code /healthz}: empty when it is healthy. */
+    public List<String> problems() {
+        if (executor.isShutdown()) {
+            return List.of("the scheduler has stopped");
+        }
+        return heartbeats.problems();
+    }
+
     /** Replaces the targets; the first call also marks the agent ready. */
     public void apply(Collection<ProfilingTarget> targets) {
         scheduler.apply(targets);
@@ -231,6 +243,7 @@ public final class AgentRuntime implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        heartbeats.close();
         executor.shutdownNow();
         settling.shutdownNow();
         uploader.close();

@@ -32,7 +32,7 @@ public final class AssignedConfigs {
         String prefix = s3.getPrefix() == null
                 ? TenantPrefixes.defaultPrefix(config.getMetadata().getNamespace(), settings) : s3.getPrefix();
         assigned.setS3Config(new S3Config(s3.getBucket(), prefix, blankToNull(s3.getRegion()),
-                blankToNull(s3.getEndpoint()), s3.forcePathStyleOrDefault()));
+                blankToNull(s3.getEndpoint()), s3.forcePathStyleOrDefault(), blankToNull(s3.getExpectedBucketOwner())));
         assigned.setProfileTypes(spec.profileTypesOrDefault());
         assigned.setCpuProfileSeconds(spec.cpuProfileSecondsOrDefault());
         BaselineSettings baseline = spec.baselineOrDefault();

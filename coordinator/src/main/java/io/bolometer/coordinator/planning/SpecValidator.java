@@ -32,6 +32,8 @@ public final class SpecValidator {
     static final int MAX_MESSAGES = 10;
     private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile(S3Config.PREFIX_PATTERN);
     private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(S3Config.REGION_PATTERN);
+    private static final java.util.regex.Pattern ACCOUNT_ID =
+            java.util.regex.Pattern.compile(S3Config.ACCOUNT_ID_PATTERN);
 
     private final PlannerSettings settings;
 
@@ -164,6 +166,11 @@ public final class SpecValidator {
                 && (region.length() > S3Config.MAX_REGION_LENGTH || !REGION.matcher(region.strip()).matches())) {
             problems.add(invalid("spec.s3Config.region " + Echo.quote(region) + " is not a region name (at most "
                     + S3Config.MAX_REGION_LENGTH + " lowercase letters, digits and single hyphens, e.g. us-east-1)"));
+        }
+        String owner = s3.getExpectedBucketOwner();
+        if (owner != null && !owner.isBlank() && !ACCOUNT_ID.matcher(owner).matches()) {
+            problems.add(invalid("spec.s3Config.expectedBucketOwner " + Echo.quote(owner)
+                    + " is not an AWS account ID (12 digits)"));
         }
         String endpoint = s3.getEndpoint();
         if (endpoint == null || endpoint.isBlank()) {

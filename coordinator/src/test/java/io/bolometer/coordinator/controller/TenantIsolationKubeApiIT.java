@@ -3,11 +3,9 @@ package io.bolometer.coordinator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolometer.coordinator.Coordinator;
-import io.bolometer.coordinator.CoordinatorSettings;
-import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.planning.AssignmentBudget;
 import io.bolometer.coordinator.testing.AuditLog;
+import io.bolometer.coordinator.testing.CoordinatorProcess;
 import io.bolometer.coordinator.testing.RealApiServer;
 import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.AssignedTarget;
@@ -21,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,21 +29,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 14 "Done when", coordinator side, on a real kube-apiserver + etcd: a hostile tenant in namespace {@code evil}
+ * Issue 14 "Done when", coordinator side, on a real kube-apiserver + etcd with the packaged coordinator jar: a hostile tenant in namespace {@code evil}
  * tries each attack of the issue next to a healthy tenant in {@code shop}, whose config keeps being reconciled
  * (assignment, status, Events) throughout, and no write the coordinator attempts is refused or over the budget.
  */
 class TenantIsolationKubeApiIT {
     @RegisterExtension
     static final RealApiServer API = new RealApiServer();
-    private static final String AGENT = "bolometer-test/tenant-coordinator";
+    private static final String AGENT = CoordinatorProcess.USER_AGENT + "tenant-coordinator";
     /** Enough pods with the longest path and a full label load on node-a to pass the 512 KiB budget. */
     private static final int FLOOD_PODS = 320;
 
     private static KubernetesClient admin;
-    private static Coordinator coordinator;
+    private static CoordinatorProcess coordinator;
+    @TempDir
+    static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,19 +58,18 @@ class TenantIsolationKubeApiIT {
         config("shop", "checkout", "selector: {labelSelector: {app: checkout}}");
         pod("shop", "checkout-a", "node-a", "10.0.0.1", Map.of("app", "checkout"), Map.of(), false);
         pod("shop", "checkout-b", "node-b", "10.0.0.2", Map.of("app", "checkout"), Map.of(), false);
-        coordinator = Coordinator.start(API.client(c -> {
-            c.setUserAgent(AGENT);
-            return c;
-        }), new CoordinatorSettings("c-0", "bolometer-system", "bolometer-coordinator", "127.0.0.1", 0, 0, List.of(),
-                List.of(), new LeaderElection.Timing(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(1)),
-                Duration.ofSeconds(5)));
+        coordinator = CoordinatorProcess.start(API, dir, "tenant-coordinator", CoordinatorProcess.Lease.SHORT, Map.of());
         Await.until(Duration.ofSeconds(30), "the healthy tenant assigned", () -> healthyIsAssigned(2));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (coordinator != null) {
-            coordinator.close();
+            try {
+                assertThat(coordinator.log()).as("the coordinator's log").doesNotContain("Exception in thread");
+            } finally {
+                coordinator.close();
+            }
         }
     }
 

@@ -78,6 +78,7 @@ class CrdKubeApiIT {
                 violation("a prefix with a space", s -> s3(s).put("prefix", "a b"), "spec.s3Config.prefix"),
                 violation("a region that is not a region name", s -> s3(s).put("region", "US East"), "spec.s3Config.region"),
                 violation("a region over 32 characters", s -> s3(s).put("region", "r".repeat(33)), "spec.s3Config.region"),
+                violation("an expected bucket owner that is not an account ID", s -> s3(s).put("expectedBucketOwner", "owner"), "spec.s3Config.expectedBucketOwner"),
                 violation("a bucket S3 would refuse", s -> s3(s).put("bucket", "My_Bucket"), "spec.s3Config.bucket"),
                 violation("a bucket of 100 KB", s -> s3(s).put("bucket", "b".repeat(100_000)), "spec.s3Config.bucket"),
                 violation("an endpoint over 256 characters", s -> s3(s).put("endpoint", "http://" + "e".repeat(250)), "spec.s3Config.endpoint"),

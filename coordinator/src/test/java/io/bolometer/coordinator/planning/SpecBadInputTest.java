@@ -159,6 +159,8 @@ class SpecBadInputTest {
                 bad("region not a region name", () -> Configs.in("shop", "c").s3(new S3Config("b-1", null, "US East 1", null, null)).build(),
                         "InvalidSpec", "spec.s3Config.region \"US East 1\" is not a region name (at most 32 lowercase"
                                 + " letters, digits and single hyphens, e.g. us-east-1)"),
+                bad("expected bucket owner not an account ID", () -> Configs.in("shop", "c").s3(new S3Config("b-1", "shop/p", null, null, null, "1234-5678")).build(),
+                        "InvalidSpec", "spec.s3Config.expectedBucketOwner \"1234-5678\" is not an AWS account ID (12 digits)"),
                 bad("region of a megabyte", () -> Configs.in("shop", "c").s3(new S3Config("b-1", null, "r".repeat(1 << 20), null, null)).build(),
                         "InvalidSpec", "spec.s3Config.region \"" + "r".repeat(64) + "…\" (1048576 characters) is not a region"
                                 + " name (at most 32 lowercase letters, digits and single hyphens, e.g. us-east-1)"),

@@ -7,10 +7,12 @@ import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
-/** Decides whether a body is a real gzipped pprof {@code Profile}, without a protobuf library and within a size cap. */
+/**
+ * Decides whether a body is a real gzipped pprof {@code Profile}, without a protobuf library and within a size cap: the
+ * gzip as strict as Go's reader (nothing after the last member), the protobuf as the pprof schema says.
+ */
 public final class PprofValidator {
 
     /** Default cap on the decompressed size: far above any real profile, low enough to stop a gzip bomb. */
@@ -69,7 +71,7 @@ public final class PprofValidator {
         }
         try {
             raw.unread(new byte[] {(byte) first, (byte) second});
-            CappedStream capped = new CappedStream(new GZIPInputStream(raw, 64 * 1024), maxDecompressedBytes);
+            CappedStream capped = new CappedStream(new StrictGzipStream(raw, 64 * 1024), maxDecompressedBytes);
             ProfileWireWalker.Summary summary = new ProfileWireWalker(capped).walk();
             return new Valid(summary.sampleTypes(), summary.samples(), capped.count);
         } catch (SourceException e) {

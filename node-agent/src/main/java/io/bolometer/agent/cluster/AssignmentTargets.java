@@ -212,7 +212,8 @@ public final class AssignmentTargets {
     private static StoreLocation store(S3Config s3) {
         String endpoint = s3.getEndpoint() == null || s3.getEndpoint().isBlank() ? null : s3.getEndpoint();
         // Path-style for every custom endpoint: a bucket name never becomes part of a host name the agent resolves.
-        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault() || endpoint != null);
+        return new StoreLocation.S3(s3.getBucket(), s3.getRegion(), endpoint, s3.forcePathStyleOrDefault() || endpoint != null,
+                s3.getExpectedBucketOwner());
     }
 
     private static <T> List<T> nullSafe(List<T> list) {

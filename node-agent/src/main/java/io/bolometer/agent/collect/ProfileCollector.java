@@ -207,7 +207,7 @@ public final class ProfileCollector {
         ProfilingTarget target = capture.target();
         SpoolSlot slot;
         try {
-            slot = spool.reserve();
+            slot = spool.reserve(target.configId());
         } catch (SpoolFullException e) {
             metrics.skipped("spool-full");
             return CompletableFuture.completedFuture(spoolFull(target, type, e));

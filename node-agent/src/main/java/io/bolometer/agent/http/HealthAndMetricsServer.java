@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -19,15 +20,17 @@ public final class HealthAndMetricsServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final Supplier<String> metrics;
-    private final BooleanSupplier live;
+    private final Supplier<List<String>> problems;
     private final BooleanSupplier ready;
     private HttpServer metricsServer;
     private HttpServer healthServer;
 
-    public HealthAndMetricsServer(Vertx vertx, Supplier<String> metrics, BooleanSupplier live, BooleanSupplier ready) {
+    /** @param problems why the process is wedged (empty when healthy): {@code /healthz} answers 503 with them */
+    public HealthAndMetricsServer(Vertx vertx, Supplier<String> metrics, Supplier<List<String>> problems,
+                                  BooleanSupplier ready) {
         this.vertx = vertx;
         this.metrics = metrics;
-        this.live = live;
+        this.problems = problems;
         this.ready = ready;
     }
 
@@ -72,7 +75,11 @@ public final class HealthAndMetricsServer implements AutoCloseable {
 
     private void serveHealth(HttpServerRequest request) {
         switch (request.path()) {
-            case "/healthz" -> answer(request, live.getAsBoolean());
+            case "/healthz" -> {
+                List<String> wedged = problems.get();
+                request.response().setStatusCode(wedged.isEmpty() ? 200 : 503)
+                        .end(wedged.isEmpty() ? "ok\n" : String.join("\n", wedged) + "\n");
+            }
             case "/readyz" -> answer(request, ready.getAsBoolean());
             default -> request.response().setStatusCode(404).end("not found: try /healthz or /readyz\n");
         }

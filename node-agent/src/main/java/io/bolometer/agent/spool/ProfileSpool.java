@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>The byte budget holds for committed bodies and bodies being fetched together: a fetch {@linkplain #grow grows}
  * its slot's reservation as bytes arrive, so a pod that sends 64 MiB and holds back the last byte never takes more
  * than the budget leaves. Room is made by dropping entries not claimed by an upload in flight, the oldest of the
- * config with the largest backlog first ({@link DropPolicy}: a fresh profile is worth more than one that waited
- * through an outage, and one tenant's backlog never drops another's profiles first); only when even that cannot
- * make room is the new body refused. Each drop is reported to the {@link DropListener}.
+ * config using the most of the spool first, and only from configs using at least as much as the one that needs the
+ * room ({@link DropPolicy}: a fresh profile is worth more than one that waited through an outage, and one tenant's
+ * backlog or fetches never drop the profiles of a tenant using less); when that cannot make room the new body is
+ * refused. Each drop is reported to the {@link DropListener}.
  */
 public final class ProfileSpool {
 
@@ -61,6 +62,7 @@ public final class ProfileSpool {
     /** Bytes reserved by slots being fetched into, in total and per slot file. */
     private long reserved;
     private final Map<Path, Long> reservations = new HashMap<>();
+    private final Map<Path, String> reservationSources = new HashMap<>();
     private long lastMicros;
 
     /** Told about every entry the spool drops to stay within its byte budget. */
@@ -103,6 +105,11 @@ public final class ProfileSpool {
      * alone fill the budget, since then no drop could make room for the body.
      */
     public SpoolSlot reserve() throws IOException {
+        return reserve("");
+    }
+
+    /** As {@link #reserve()}, for a body fetched for the config {@code source}, whose share it counts towards. */
+    public SpoolSlot reserve(String source) throws IOException {
         synchronized (lock) {
             long pinned = claimedBytes() + reserved;
             if (pinned >= maxBytes) {
@@ -114,8 +121,9 @@ public final class ProfileSpool {
         Files.createFile(temp);
         synchronized (lock) {
             reservations.put(temp, 0L);
+            reservationSources.put(temp, source == null ? "" : source);
         }
-        return new SpoolSlot(temp);
+        return new SpoolSlot(temp, source);
     }
 
     /**
@@ -131,7 +139,8 @@ public final class ProfileSpool {
             if (held == null) {
                 return false;
             }
-            victims = DropPolicy.victims(entries.values(), claimed, bytes + reserved + more - maxBytes);
+            victims = DropPolicy.victims(entries.values(), claimed, reservedBySource(), slot.source(), more,
+                    bytes + reserved + more - maxBytes);
             if (victims.isEmpty() && bytes + reserved + more > maxBytes) {
                 return false;
             }
@@ -162,7 +171,7 @@ public final class ProfileSpool {
         SpoolFiles.force(temp);
         long size = Files.size(temp);
         unreserve(slot);
-        makeRoom(size);
+        makeRoom(java.util.Objects.requireNonNullElse(record.source(), ""), size);
         String id = nextId();
         Path recordTemp = dir.resolve(id + RECORD_TEMP);
         Path recordFile = dir.resolve(id + RECORD);
@@ -274,8 +283,16 @@ public final class ProfileSpool {
         return dir;
     }
 
+    /** Bytes reserved by fetches in flight per config; call holding the lock. */
+    private Map<String, Long> reservedBySource() {
+        Map<String, Long> bySource = new HashMap<>();
+        reservations.forEach((temp, held) -> bySource.merge(reservationSources.get(temp), held, Long::sum));
+        return bySource;
+    }
+
     private void unreserve(SpoolSlot slot) {
         synchronized (lock) {
+            reservationSources.remove(slot.tempFile());
             Long held = reservations.remove(slot.tempFile());
             if (held != null) {
                 reserved -= held;
@@ -284,17 +301,18 @@ public final class ProfileSpool {
     }
 
     /** Drops unclaimed entries ({@link DropPolicy}) until {@code size} more bytes fit; drops nothing when that cannot succeed. */
-    private void makeRoom(long size) throws IOException {
+    private void makeRoom(String source, long size) throws IOException {
         List<SpooledProfile> victims;
         synchronized (lock) {
             long excess = bytes + reserved + size - maxBytes;
             if (excess <= 0) {
                 return;
             }
-            victims = DropPolicy.victims(entries.values(), claimed, excess);
+            victims = DropPolicy.victims(entries.values(), claimed, reservedBySource(), source, size, excess);
             if (victims.isEmpty()) {
                 throw new SpoolFullException("a profile of " + size + " bytes does not fit the budget of " + maxBytes
-                        + " bytes beside " + (claimedBytes() + reserved) + " bytes being uploaded or fetched");
+                        + " bytes beside " + (claimedBytes() + reserved) + " bytes being uploaded or fetched and "
+                        + "the shares of configs using less of the spool");
             }
             // Out of the map under the lock, so no uploader can claim a victim while its files go away.
             victims.forEach(this::forget);

@@ -67,7 +67,7 @@ public final class StandaloneAgent {
         }
         StandaloneConfig.S3 s3 = config.store().s3();
         return new StoreLocation.S3(s3.bucket(), s3.region() == null ? "us-east-1" : s3.region(), s3.endpoint(),
-                Boolean.TRUE.equals(s3.forcePathStyle()));
+                Boolean.TRUE.equals(s3.forcePathStyle()), s3.expectedBucketOwner());
     }
 
     static Path spoolDir(StandaloneConfig config, Path base) {

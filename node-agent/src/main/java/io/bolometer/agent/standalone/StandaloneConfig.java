@@ -28,7 +28,8 @@ public record StandaloneConfig(Store store, String spool, Long spoolMaxBytes, In
     }
 
     /** An S3 (or S3-compatible) bucket; credentials come from the AWS default chain. */
-    public record S3(String bucket, String prefix, String region, String endpoint, Boolean forcePathStyle) {
+    public record S3(String bucket, String prefix, String region, String endpoint, Boolean forcePathStyle,
+                     String expectedBucketOwner) {
     }
 
     /** A local process with a pprof server, playing a pod. */
@@ -61,6 +62,11 @@ public record StandaloneConfig(Store store, String spool, Long spoolMaxBytes, In
         }
         if (store.s3() != null && (store.s3().bucket() == null || store.s3().bucket().isBlank())) {
             throw new InvalidStandaloneConfigException(file + ": store.s3.bucket is required");
+        }
+        if (store.s3() != null && store.s3().expectedBucketOwner() != null
+                && !store.s3().expectedBucketOwner().matches(io.bolometer.model.v1alpha1.S3Config.ACCOUNT_ID_PATTERN)) {
+            throw new InvalidStandaloneConfigException(file + ": store.s3.expectedBucketOwner must be an AWS account ID "
+                    + "(12 digits)");
         }
         if (config != null && (config.getSelector() != null || config.getS3Config() != null)) {
             throw new InvalidStandaloneConfigException(file + ": config takes the ProfilingConfig spec fields except "

@@ -159,7 +159,7 @@ public final class S3ProfileSink implements ProfileSink {
         if (profile.sizeBytes() < PART_SIZE || !conditional) {
             return CompletableFuture.completedFuture(false);
         }
-        return client.headObject(head -> head.bucket(location.bucket()).key(key)).handle((head, error) -> error == null);
+        return client.headObject(head -> head.bucket(location.bucket()).key(key).expectedBucketOwner(location.expectedBucketOwner())).handle((head, error) -> error == null);
     }
 
     private CompletableFuture<Void> upload(StoredProfile profile, String key, boolean ifNoneMatch) {
@@ -167,6 +167,7 @@ public final class S3ProfileSink implements ProfileSink {
                 .bucket(location.bucket())
                 .key(key)
                 .contentType("application/octet-stream")
+                .expectedBucketOwner(location.expectedBucketOwner())
                 .metadata(profile.metadata());
         if (ifNoneMatch) {
             put.ifNoneMatch("*");
@@ -186,7 +187,7 @@ public final class S3ProfileSink implements ProfileSink {
      * (HEAD); without it the answer is no, and the profile takes the next suffix (a duplicate, never a replacement).
      */
     private CompletableFuture<Boolean> isThisProfile(StoredProfile profile, String key) {
-        return client.headObject(head -> head.bucket(location.bucket()).key(key)).handle((head, error) -> {
+        return client.headObject(head -> head.bucket(location.bucket()).key(key).expectedBucketOwner(location.expectedBucketOwner())).handle((head, error) -> {
             if (error != null) {
                 return false;
             }
@@ -226,7 +227,7 @@ public final class S3ProfileSink implements ProfileSink {
             return CompletableFuture.completedFuture(null);
         }
         String key = profile.objectKey();
-        return client.listMultipartUploads(list -> list.bucket(location.bucket()).prefix(key))
+        return client.listMultipartUploads(list -> list.bucket(location.bucket()).prefix(key).expectedBucketOwner(location.expectedBucketOwner()))
                 .thenCompose(listed -> CompletableFuture.allOf(listed.uploads().stream()
                         .filter(upload -> key.equals(upload.key()))
                         .map(this::abort)
@@ -235,7 +236,7 @@ public final class S3ProfileSink implements ProfileSink {
 
     private CompletableFuture<Void> abort(MultipartUpload upload) {
         return client.abortMultipartUpload(abort -> abort.bucket(location.bucket()).key(upload.key())
-                        .uploadId(upload.uploadId()))
+                        .uploadId(upload.uploadId()).expectedBucketOwner(location.expectedBucketOwner()))
                 .thenRun(() -> LOG.info("Aborted the unfinished multipart upload of s3://{}/{} started {} by an "
                         + "interrupted earlier attempt", location.bucket(), upload.key(), upload.initiated()));
     }

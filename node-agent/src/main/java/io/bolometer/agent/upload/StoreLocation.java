@@ -11,8 +11,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface StoreLocation {
 
-    /** An S3 bucket; {@code endpoint} empty or null means AWS itself. Credentials come from the default chain. */
-    record S3(String bucket, String region, String endpoint, boolean forcePathStyle) implements StoreLocation {
+    /**
+     * An S3 bucket; {@code endpoint} empty or null means AWS itself. Credentials come from the default chain.
+     * {@code expectedBucketOwner}, when set, is sent with every upload (S3 answers 403 if another account owns it).
+     */
+    record S3(String bucket, String region, String endpoint, boolean forcePathStyle, String expectedBucketOwner)
+            implements StoreLocation {
+        public S3(String bucket, String region, String endpoint, boolean forcePathStyle) {
+            this(bucket, region, endpoint, forcePathStyle, null);
+        }
+
         @Override
         public String toString() {
             return "s3://" + bucket + (endpoint == null || endpoint.isBlank() ? "" : " at " + endpoint)

@@ -83,6 +83,72 @@ class PprofValidatorTest {
     }
 
     @Test
+    void rejectsBytesAfterTheGzipMemberAsGoDoes() throws IOException {
+        byte[] body = PprofBodies.cpuProfile(3);
+
+        assertThat(validate(validator, concat(body, "<html>oops</html>".getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(new Invalid("corrupt gzip: bytes after the gzip member"));
+        assertThat(validate(validator, concat(body, new byte[8])))
+                .isEqualTo(new Invalid("corrupt gzip: bytes after the gzip member"));
+    }
+
+    @Test
+    void acceptsAProfileSplitOverTwoGzipMembersAsGoDoes() throws IOException {
+        byte[] message = PprofBodies.cpuProfileMessage(4);
+        int half = message.length / 2;
+        byte[] twoMembers = concat(PprofBodies.gzip(Arrays.copyOf(message, half)),
+                PprofBodies.gzip(Arrays.copyOfRange(message, half, message.length)));
+
+        assertThat(validate(validator, twoMembers)).isEqualTo(new Valid(2, 4, message.length));
+    }
+
+    @Test
+    void acceptsAGzipHeaderWithAFileNameAndComment() throws IOException {
+        byte[] plain = PprofBodies.cpuProfile(2);
+        byte[] named = concat(Arrays.copyOf(plain, 10), "profile.pb\0made by a test\0".getBytes(StandardCharsets.US_ASCII),
+                Arrays.copyOfRange(plain, 10, plain.length));
+        named[3] = 8 | 16; // FNAME | FCOMMENT
+
+        assertThat(validate(validator, named)).isEqualTo(new Valid(2, 2, PprofBodies.cpuProfileMessage(2).length));
+    }
+
+    @Test
+    void rejectsAMemberWhoseCrcOrLengthDoesNotMatch() throws IOException {
+        byte[] badCrc = PprofBodies.cpuProfile(3);
+        badCrc[badCrc.length - 8] ^= 1;
+        byte[] badLength = PprofBodies.cpuProfile(3);
+        badLength[badLength.length - 4] ^= 1;
+
+        assertThat(validate(validator, badCrc)).isEqualTo(new Invalid("corrupt gzip: gzip CRC-32 mismatch"));
+        assertThat(validate(validator, badLength)).isEqualTo(new Invalid("corrupt gzip: gzip length mismatch"));
+    }
+
+    @Test
+    void acceptsEveryRealGoProfileFixture() throws IOException {
+        for (String name : new String[] {"real-goroutine.pprof", "allocs.pprof", "block.pprof", "cpu.pprof", "cpu-reencoded.pprof",
+            "goroutine.pprof", "heap.pprof", "mutex.pprof"}) {
+            try (InputStream in = getClass().getResourceAsStream("/fixtures/pprof/" + name)) {
+                assertThat(in).as(name).isNotNull();
+                assertThat(validator.validate(in)).as(name).isInstanceOf(Valid.class);
+            }
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] all = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    @Test
     void stopsAGzipBombAtTheDecompressedSizeCap() throws IOException {
         byte[] wellFormedButHuge = new Proto().message(1, new Proto().varint(1, 0).varint(2, 0))
                 .bytes(6, new byte[0]).bytes(6, new byte[1024 * 1024]).bytes();

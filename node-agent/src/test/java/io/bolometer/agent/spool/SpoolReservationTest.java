@@ -93,8 +93,53 @@ class SpoolReservationTest {
         assertThat(spool.pending()).containsExactly(uploading);
     }
 
+    @Test
+    void aTenantsFetchesInFlightNeverDropTheProfilesOfATenantUsingLess() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 100 * KIB);
+        SpooledProfile shop = commit(spool, "shop/checkout", "shop-0", 30 * KIB);
+        List<SpooledProfile> dropped = new ArrayList<>();
+        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        SpoolSlot evil = spool.reserve("evil/flood");
+        assertThat(spool.grow(evil, 70 * KIB)).as("fits beside shop's 30 KiB").isTrue();
+
+        assertThat(spool.grow(evil, 10 * KIB)).as("evil would use 80 KiB, shop 30: shop keeps its profile").isFalse();
+        assertThat(spool.grow(spool.reserve("evil/flood"), 1)).isFalse();
+
+        assertThat(dropped).isEmpty();
+        assertThat(spool.pending()).extracting(SpooledProfile::id).containsExactly(shop.id());
+    }
+
+    @Test
+    void aTenantUsingLessTakesRoomFromTheTenantUsingMost() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 100 * KIB);
+        SpooledProfile shop = commit(spool, "shop/checkout", "shop-0", 20 * KIB);
+        SpooledProfile evilOld = commit(spool, "evil/flood", "evil-0", 40 * KIB);
+        commit(spool, "evil/flood", "evil-1", 40 * KIB);
+        List<SpooledProfile> dropped = new ArrayList<>();
+        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+
+        SpoolSlot slot = spool.reserve("shop/checkout");
+        assertThat(spool.grow(slot, 30 * KIB)).isTrue();
+
+        assertThat(dropped).extracting(SpooledProfile::id).containsExactly(evilOld.id());
+        assertThat(spool.pending()).extracting(SpooledProfile::id).contains(shop.id());
+    }
+
+    @Test
+    void aCommitTakesRoomOnlyFromConfigsUsingAtLeastAsMuch() throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 100 * KIB);
+        SpooledProfile shop = commit(spool, "shop/checkout", "shop-0", 40 * KIB);
+        SpooledProfile evilOld = commit(spool, "evil/flood", "evil-0", 30 * KIB);
+        SpooledProfile evilNext = commit(spool, "evil/flood", "evil-1", 30 * KIB);
+
+        commit(spool, "evil/flood", "evil-2", 30 * KIB);
+
+        assertThat(spool.pending()).extracting(SpooledProfile::id).contains(shop.id())
+                .doesNotContain(evilOld.id()).contains(evilNext.id());
+    }
+
     private static SpooledProfile commit(ProfileSpool spool, String source, String key, int size) throws IOException {
-        SpoolSlot slot = spool.reserve();
+        SpoolSlot slot = spool.reserve(source);
         Files.write(slot.tempFile(), new byte[size]);
         return spool.commit(slot, new SpoolRecord(key, S3, Map.of(), Map.of(), source));
     }

@@ -23,6 +23,8 @@ public class S3Config {
     public static final String REGION_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
     public static final int MAX_ENDPOINT_LENGTH = 256;
     public static final String ENDPOINT_PATTERN = "^[hH][tT][tT][pP][sS]?://[^\\s]+$";
+    /** An AWS account ID: twelve digits. */
+    public static final String ACCOUNT_ID_PATTERN = "^[0-9]{12}$";
 
     @Required
     @Size(max = MAX_BUCKET_LENGTH)
@@ -41,6 +43,12 @@ public class S3Config {
     private String endpoint;
     @Default("false")
     private Boolean forcePathStyle;
+    /**
+     * The AWS account that must own the bucket: every upload carries it, and S3 refuses (403) when another account
+     * owns the bucket, so a profile never lands in a bucket that was deleted and re-created elsewhere.
+     */
+    @Pattern(ACCOUNT_ID_PATTERN)
+    private String expectedBucketOwner;
 
     public S3Config() {
     }
@@ -53,6 +61,12 @@ public class S3Config {
         this.forcePathStyle = forcePathStyle;
     }
 
+    public S3Config(String bucket, String prefix, String region, String endpoint, Boolean forcePathStyle,
+                    String expectedBucketOwner) {
+        this(bucket, prefix, region, endpoint, forcePathStyle);
+        this.expectedBucketOwner = expectedBucketOwner;
+    }
+
     public String getBucket() { return bucket; }
     public void setBucket(String bucket) { this.bucket = bucket; }
     public String getPrefix() { return prefix; }
@@ -63,6 +77,8 @@ public class S3Config {
     public void setEndpoint(String endpoint) { this.endpoint = endpoint; }
     public Boolean getForcePathStyle() { return forcePathStyle; }
     public void setForcePathStyle(Boolean forcePathStyle) { this.forcePathStyle = forcePathStyle; }
+    public String getExpectedBucketOwner() { return expectedBucketOwner; }
+    public void setExpectedBucketOwner(String expectedBucketOwner) { this.expectedBucketOwner = expectedBucketOwner; }
 
     public String prefixOrDefault() { return prefix == null ? DEFAULT_PREFIX : prefix; }
     public boolean forcePathStyleOrDefault() { return Boolean.TRUE.equals(forcePathStyle); }
@@ -71,11 +87,12 @@ public class S3Config {
     public boolean equals(Object o) {
         return o instanceof S3Config s && Objects.equals(bucket, s.bucket) && Objects.equals(prefix, s.prefix)
                 && Objects.equals(region, s.region) && Objects.equals(endpoint, s.endpoint)
-                && Objects.equals(forcePathStyle, s.forcePathStyle);
+                && Objects.equals(forcePathStyle, s.forcePathStyle)
+                && Objects.equals(expectedBucketOwner, s.expectedBucketOwner);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(bucket, prefix, region, endpoint, forcePathStyle);
+        return Objects.hash(bucket, prefix, region, endpoint, forcePathStyle, expectedBucketOwner);
     }
 }
