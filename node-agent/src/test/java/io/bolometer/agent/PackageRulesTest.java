@@ -1,0 +1,62 @@
+package io.bolometer.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolometer.testing.SourcePackages;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/architecture.md, checked on the agent's main sources: the pure packages and classes
+ * reach no client, socket, file, thread or wall clock (time comes from an injected {@code Clock}); only the
+ * Kubernetes-facing code names the Kubernetes client; the packages form no cycle.
+ */
+class PackageRulesTest {
+    private static final SourcePackages SOURCES = SourcePackages.read(Path.of("src/main/java"), "io.bolometer.agent");
+    private static final Set<String> PURE = Set.of("targets", "trigger");
+    /** Pure classes in packages that also hold I/O: the decisions beside their thread or file owners. */
+    private static final Set<String> PURE_CLASSES = Set.of("kubelet.KubeletSummaryParser", "upload.UploadRetries",
+            "spool.DropPolicy", "cluster.AssignmentTargets", "insight.ProfileAggregator", "insight.SummaryDiff",
+            "insight.BaselineIndex", "insight.TriggerEvidence", "insight.InsightMetadata", "insight.SummaryJson",
+            "insight.ProtoReader", "insight.IdIndex", "capture.ProfileWireWalker");
+    /** The classes that may name the Kubernetes client. */
+    private static final Set<String> KUBERNETES_CLIENT_USERS = Set.of("cluster.ClusterAgent");
+    /** Cycles still to be broken (issue 15 item 3); the list only shrinks. */
+    private static final List<Set<String>> KNOWN_CYCLES = List.of(
+            Set.of("insight", "spool", "targets", "trigger", "upload"), Set.of("", "cluster", "standalone"));
+
+    @Test
+    void purePackagesAndClassesReachNoClientSocketFileThreadOrWallClock() {
+        List<String> violations = SOURCES.sources().stream()
+                .filter(s -> PURE.contains(SOURCES.relative(s.packageName())) || PURE_CLASSES.contains(name(s)))
+                .filter(s -> !s.uses(SourcePackages.IMPURE).isEmpty())
+                .map(s -> name(s) + " uses " + s.uses(SourcePackages.IMPURE))
+                .toList();
+
+        assertThat(violations).isEmpty();
+        assertThat(SOURCES.sources().stream().map(PackageRulesTest::name).toList()).as("every pure class exists")
+                .containsAll(PURE_CLASSES);
+    }
+
+    @Test
+    void onlyTheKubernetesFacingClassesNameTheKubernetesClient() {
+        List<String> users = SOURCES.sources().stream()
+                .filter(s -> !s.uses(SourcePackages.KUBERNETES_CLIENT).isEmpty()).map(PackageRulesTest::name).toList();
+
+        assertThat(users).containsExactlyInAnyOrderElementsOf(KUBERNETES_CLIENT_USERS);
+    }
+
+    @Test
+    void packagesFormNoCycleButTheKnownOnes() {
+        assertThat(SOURCES.dependencies().get("collect")).as("the rule sees dependencies").contains("spool", "capture");
+
+        assertThat(SOURCES.cycles()).containsExactlyInAnyOrderElementsOf(KNOWN_CYCLES);
+    }
+
+    private static String name(SourcePackages.Source source) {
+        String relative = SOURCES.relative(source.packageName());
+        return relative.isEmpty() ? source.className() : relative + "." + source.className();
+    }
+}
