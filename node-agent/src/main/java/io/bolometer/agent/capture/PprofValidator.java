@@ -1,5 +1,7 @@
 package io.bolometer.agent.capture;
 
+import io.bolometer.agent.pprof.ProfileWireWalker;
+import io.bolometer.agent.pprof.ProtoReader;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -78,7 +80,7 @@ public final class PprofValidator {
             throw e.cause;
         } catch (SizeExceeded e) {
             return new Invalid("decompressed size exceeds " + humanBytes(maxDecompressedBytes));
-        } catch (ProfileWireWalker.Malformed e) {
+        } catch (ProtoReader.Malformed e) {
             return new Invalid("not a pprof profile: " + e.getMessage());
         } catch (EOFException e) {
             return new Invalid("truncated gzip");

@@ -1,5 +1,6 @@
 package io.bolometer.agent.insight;
 
+import io.bolometer.agent.pprof.ProtoReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
 package io.bolometer.agent.insight;
 
 import io.bolometer.model.ProfileType;
+import io.bolometer.agent.pprof.ProtoReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -86,13 +87,17 @@ public final class ProfileSummarizer {
     /** Summarises the profile that {@code source} opens, reading it a second time only if it must. */
     public ProfileSummary summarize(ProfileType type, Source source) throws IOException {
         ProfileAggregator aggregator = new ProfileAggregator();
-        try (InputStream in = decompressed(source.open())) {
-            aggregator.readAll(new ProtoReader(in, maxDecompressedBytes));
-        }
-        if (aggregator.hasDeferredSamples()) {
+        try {
             try (InputStream in = decompressed(source.open())) {
-                aggregator.readSamples(new ProtoReader(in, maxDecompressedBytes));
+                aggregator.readAll(new ProtoReader(in, maxDecompressedBytes));
             }
+            if (aggregator.hasDeferredSamples()) {
+                try (InputStream in = decompressed(source.open())) {
+                    aggregator.readSamples(new ProtoReader(in, maxDecompressedBytes));
+                }
+            }
+        } catch (ProtoReader.Malformed e) {
+            throw new Unreadable(e.getMessage());
         }
         return summary(type, aggregator);
     }

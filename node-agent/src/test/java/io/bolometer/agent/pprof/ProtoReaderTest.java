@@ -1,4 +1,4 @@
-package io.bolometer.agent.insight;
+package io.bolometer.agent.pprof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
