@@ -1,5 +1,6 @@
 package io.bolometer.coordinator.planning;
 
+import io.bolometer.model.S3Endpoints;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -51,24 +52,6 @@ public final class S3Names {
 
     /** Whether two endpoint URLs are the same, ignoring trailing slashes and the case of scheme and host. */
     public static boolean sameEndpoint(String a, String b) {
-        return normalize(a).equals(normalize(b));
-    }
-
-    private static String normalize(String endpoint) {
-        String value = endpoint.strip();
-        while (value.endsWith("/")) {
-            value = value.substring(0, value.length() - 1);
-        }
-        try {
-            URI uri = new URI(value);
-            if (uri.getScheme() != null && uri.getRawAuthority() != null) {
-                String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-                return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT)
-                        + path;
-            }
-        } catch (URISyntaxException e) {
-            // compared as written
-        }
-        return value;
+        return S3Endpoints.same(a, b);
     }
 }
