@@ -2,6 +2,7 @@ package io.bolometer.agent.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolometer.agent.testing.NoUsage;
 import io.bolometer.agent.capture.CaptureOutcome;
 import io.bolometer.agent.metrics.AgentMetrics;
 import io.bolometer.agent.spool.ProfileSpool;
@@ -9,8 +10,6 @@ import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.trigger.UsageSnapshot;
-import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
@@ -77,7 +76,7 @@ class TargetSchedulerTest {
                         requested.add(target.captureToken());
                     }
                 }, CLOCK);
-        scheduler = new TargetScheduler(executor, CLOCK, new NoUsage(), collector, metrics);
+        scheduler = new TargetScheduler(executor, CLOCK, NoUsage.failing(), collector, metrics);
     }
 
     @AfterEach
@@ -137,17 +136,5 @@ class TargetSchedulerTest {
         apply(target(null));
 
         assertThat(requested).isEmpty();
-    }
-
-    private static final class NoUsage implements UsageSource {
-        @Override
-        public CompletableFuture<UsageSnapshot> sample() {
-            return CompletableFuture.failedFuture(new IllegalStateException("no usage in this test"));
-        }
-
-        @Override
-        public String describe() {
-            return "nothing";
-        }
     }
 }

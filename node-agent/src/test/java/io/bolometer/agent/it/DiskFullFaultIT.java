@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.bolometer.agent.testing.NoUsage;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.capture.PprofValidator;
@@ -20,22 +21,18 @@ import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.trigger.UsageSnapshot;
-import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -100,7 +97,7 @@ class DiskFullFaultIT {
         agent = AgentRuntime.start(vertx,
                 new AgentRuntime.Settings(mount.resolve("spool"), 64L * 1024 * 1024, "127.0.0.1", 0, 0,
                         FetchLimits.defaults()),
-                new NoUsage(), sinks, (target, reason, summary) -> summary.results().stream()
+                NoUsage.failing(), sinks, (target, reason, summary) -> summary.results().stream()
                         .filter(TypeResult::captured).forEach(r -> capturedBytes.put(r.detail(), r.bytes())),
                 Clock.systemUTC());
         agent.apply(List.of(target("big-pod", bigPod, store), target("small-pod", smallPod, store)));
@@ -194,15 +191,4 @@ class DiskFullFaultIT {
     }
 
     /** Periodic-only targets never read usage. */
-    private static final class NoUsage implements UsageSource {
-        @Override
-        public CompletableFuture<UsageSnapshot> sample() {
-            return CompletableFuture.failedFuture(new IOException("periodic-only targets read no usage"));
-        }
-
-        @Override
-        public String describe() {
-            return "no usage source";
-        }
-    }
 }

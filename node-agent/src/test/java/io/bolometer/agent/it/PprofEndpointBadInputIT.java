@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.bolometer.agent.testing.NoUsage;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.collect.ProfileCollector;
@@ -18,8 +19,6 @@ import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.trigger.UsageSnapshot;
-import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.DirectoryProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
@@ -37,11 +36,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -222,7 +219,7 @@ class PprofEndpointBadInputIT {
         FetchLimits limits = new FetchLimits(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5),
                 MAX_BODY, MAX_DECOMPRESSED);
         agent = AgentRuntime.start(vertx, new AgentRuntime.Settings(dir.resolve("spool"), 64L << 20, "127.0.0.1", 0, 0, limits),
-                new NoUsage(), location -> sink, ProfileCollector.CaptureListener.NONE, Clock.systemUTC());
+                NoUsage.empty(Clock.systemUTC()), location -> sink, ProfileCollector.CaptureListener.NONE, Clock.systemUTC());
     }
 
     @AfterEach
@@ -332,15 +329,4 @@ class PprofEndpointBadInputIT {
     }
 
     /** No thresholds in these tests: only periodic captures. */
-    private static final class NoUsage implements UsageSource {
-        @Override
-        public CompletableFuture<UsageSnapshot> sample() {
-            return CompletableFuture.completedFuture(new UsageSnapshot(Instant.now(), Map.of()));
-        }
-
-        @Override
-        public String describe() {
-            return "nothing";
-        }
-    }
 }

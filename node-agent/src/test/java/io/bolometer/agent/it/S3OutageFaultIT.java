@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.bolometer.agent.testing.NoUsage;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.capture.PprofValidator;
-import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.collect.TypeResult;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.testing.Await;
@@ -17,8 +17,6 @@ import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.agent.testing.ToggleableProxy;
-import io.bolometer.agent.trigger.UsageSnapshot;
-import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.agent.upload.UploadListener;
@@ -34,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -108,7 +105,7 @@ class S3OutageFaultIT {
     private void startAgent(long spoolMaxBytes) throws Exception {
         agent = AgentRuntime.start(vertx,
                 new AgentRuntime.Settings(dir.resolve("spool"), spoolMaxBytes, "127.0.0.1", 0, 0, FetchLimits.defaults()),
-                new NoUsage(), sinks, (target, reason, summary) -> summary.results().stream()
+                NoUsage.failing(), sinks, (target, reason, summary) -> summary.results().stream()
                         .filter(TypeResult::captured).forEach(result -> captured.put(result.detail(), true)),
                 new UploadListener() {
                     @Override
@@ -256,15 +253,4 @@ class S3OutageFaultIT {
     }
 
     /** Periodic-only targets never read usage; a source that fails loudly if asked. */
-    private static final class NoUsage implements UsageSource {
-        @Override
-        public CompletableFuture<UsageSnapshot> sample() {
-            return CompletableFuture.failedFuture(new IllegalStateException("periodic-only targets read no usage"));
-        }
-
-        @Override
-        public String describe() {
-            return "no usage source";
-        }
-    }
 }
