@@ -3,30 +3,25 @@ package io.bolometer.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.AgentRuntime;
-import io.bolometer.agent.capture.FetchLimits;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.testing.Await;
 import io.bolometer.testing.FakeKubelet;
+import io.bolometer.agent.testing.KubeletAgent;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.upload.DirectoryProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -71,17 +66,12 @@ class KubeletFaultIT {
         byte[] body = PprofBodies.cpuProfile(3);
         pod = FakePprofServer.start(vertx, "127.0.0.51").route("debug", request -> request.response()
                 .putHeader("Content-Type", "application/octet-stream").end(Buffer.buffer(body)));
-        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
-        KubeletSummaryClient usage = new KubeletSummaryClient(vertx, new KubeletSettings(
-                URI.create("https://127.0.0.1:" + proxy.port()), tokenFile, kubelet.caCertPath(), false, KUBELET_TIMEOUT), Clock.systemUTC());
-        DirectoryProfileSink sink = new DirectoryProfileSink(dir.resolve("store"));
-        agent = AgentRuntime.start(vertx,
-                new AgentRuntime.Settings(dir.resolve("spool"), 64 * MIB, "127.0.0.1", 0, 0, FetchLimits.defaults()),
-                usage, location -> sink, (target, reason, summary) -> {
+        agent = KubeletAgent.start(vertx, dir, kubelet, URI.create("https://127.0.0.1:" + proxy.port()), TOKEN,
+                KUBELET_TIMEOUT, 64 * MIB, (target, reason, summary) -> {
                     if (summary.capturedCount() > 0) {
                         captures.add(new Capture(reason, Instant.now()));
                     }
-                }, Clock.systemUTC());
+                });
         TargetSettings settings = new TargetSettings(80, 90, Duration.ofSeconds(1), Duration.ofSeconds(2), true,
                 Duration.ofSeconds(2), List.of(ProfileType.GOROUTINE), 1);
         agent.apply(List.of(new ProfilingTarget("shop/hot-pods", POD, "node-a", pod.base(), "/debug/pprof",

@@ -5,27 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bolometer.agent.AgentRuntime;
-import io.bolometer.agent.capture.FetchLimits;
-import io.bolometer.agent.collect.ProfileCollector;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.testing.Await;
 import io.bolometer.testing.FakeKubelet;
+import io.bolometer.agent.testing.KubeletAgent;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.upload.DirectoryProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,14 +57,7 @@ class KubeletTriggeredCaptureIT {
         vertx = Vertx.vertx();
         kubelet = FakeKubelet.start(vertx, TOKEN).serve(this::summary);
         app = SampleApp.start("127.0.0.21");
-        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
-        KubeletSummaryClient usage = new KubeletSummaryClient(vertx,
-                new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false, Duration.ofSeconds(5)),
-                Clock.systemUTC());
-        DirectoryProfileSink sink = new DirectoryProfileSink(dir.resolve("store"));
-        agent = AgentRuntime.start(vertx,
-                new AgentRuntime.Settings(dir.resolve("spool"), 64 * MIB, "127.0.0.1", 0, 0, FetchLimits.defaults()),
-                usage, location -> sink, ProfileCollector.CaptureListener.NONE, Clock.systemUTC());
+        agent = KubeletAgent.start(vertx, dir, kubelet, TOKEN, 64 * MIB);
     }
 
     @AfterEach

@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bolometer.agent.AgentRuntime;
-import io.bolometer.agent.capture.FetchLimits;
-import io.bolometer.agent.collect.ProfileCollector;
-import io.bolometer.agent.kubelet.KubeletSettings;
-import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.testing.Await;
 import io.bolometer.testing.FakeKubelet;
+import io.bolometer.agent.testing.KubeletAgent;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.StoreFiles;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.trigger.ResourceLimits;
-import io.bolometer.agent.upload.DirectoryProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
@@ -26,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -105,14 +100,7 @@ class PreOomHeapIT {
     private void startAgent(long limit) throws IOException {
         vertx = Vertx.vertx();
         kubelet = FakeKubelet.start(vertx, TOKEN).serve(this::summary);
-        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
-        KubeletSummaryClient usage = new KubeletSummaryClient(vertx,
-                new KubeletSettings(kubelet.uri(), tokenFile, kubelet.caCertPath(), false, Duration.ofSeconds(5)),
-                Clock.systemUTC());
-        DirectoryProfileSink sink = new DirectoryProfileSink(dir.resolve("store"));
-        agent = AgentRuntime.start(vertx,
-                new AgentRuntime.Settings(dir.resolve("spool"), 256 * MIB, "127.0.0.1", 0, 0, FetchLimits.defaults()),
-                usage, location -> sink, ProfileCollector.CaptureListener.NONE, Clock.systemUTC());
+        agent = KubeletAgent.start(vertx, dir, kubelet, TOKEN, 256 * MIB);
         TargetSettings settings = new TargetSettings(80, 100, Duration.ofSeconds(1), Duration.ofMinutes(5), false,
                 Duration.ofSeconds(35), List.of(ProfileType.HEAP), 1);
         agent.apply(List.of(new ProfilingTarget("shop/leaks", POD, "node-a", app.baseUrl(), "/debug/pprof", "leaky",
