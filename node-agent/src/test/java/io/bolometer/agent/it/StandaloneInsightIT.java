@@ -8,18 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.insight.PprofTopOutput;
-import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.testing.Await;
+import io.bolometer.agent.testing.StandaloneRig;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.StoreFiles;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -40,7 +38,7 @@ class StandaloneInsightIT {
 
     @TempDir
     Path dir;
-    private Vertx vertx;
+    private StandaloneRig rig;
     private SampleApp app;
     private AgentRuntime agent;
 
@@ -52,17 +50,13 @@ class StandaloneInsightIT {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
-        app = SampleApp.start("127.0.0.32");
+        rig = StandaloneRig.start(dir, "127.0.0.32");
+        app = rig.app();
     }
 
     @AfterEach
     void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        app.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        rig.close();
     }
 
     @Test
@@ -183,8 +177,7 @@ class StandaloneInsightIT {
     }
 
     private AgentRuntime startAgent(String config) throws IOException {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), config);
-        return StandaloneAgent.start(vertx, file, Path.of("/proc"), Clock.systemUTC());
+        return rig.startAgent(config);
     }
 
     /**

@@ -3,13 +3,12 @@ package io.bolometer.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.AgentRuntime;
-import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.testing.Await;
+import io.bolometer.agent.testing.StandaloneRig;
 import io.bolometer.agent.testing.PprofTool;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +43,7 @@ class StandaloneS3IT {
 
     @TempDir
     Path dir;
-    private Vertx vertx;
+    private StandaloneRig rig;
     private SampleApp app;
     private AgentRuntime agent;
     private String bucket;
@@ -60,24 +58,19 @@ class StandaloneS3IT {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
-        app = SampleApp.start("127.0.0.31");
+        rig = StandaloneRig.start(dir, "127.0.0.31");
+        app = rig.app();
         bucket = "standalone-" + System.nanoTime();
         s3.createBucket(bucket);
     }
 
     @AfterEach
     void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        app.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
+        rig.close();
     }
 
     private AgentRuntime startAgent(String config) throws IOException {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), config);
-        return StandaloneAgent.start(vertx, file, Path.of("/proc"), Clock.systemUTC());
+        return rig.startAgent(config);
     }
 
     private String storeYaml() {
