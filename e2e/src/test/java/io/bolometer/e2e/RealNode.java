@@ -1,5 +1,6 @@
 package io.bolometer.e2e;
 
+import io.bolometer.testing.Command;
 import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.coordinator.testing.Kubectl;
 import io.fabric8.kubernetes.client.Config;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,26 +151,7 @@ public final class RealNode implements ExecutionCondition, BeforeAllCallback, Af
     }
 
     static Script run(Duration timeout, Path dir, List<String> command) {
-        try {
-            Path out = Files.createTempFile("node-it", ".out");
-            Path err = Files.createTempFile("node-it", ".err");
-            Process process = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            Script script = new Script(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return script;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + command, e);
-        }
+        Command.Result result = Command.run(command, dir, timeout);
+        return new Script(result.command(), result.exitCode(), result.stdout(), result.stderr());
     }
 }

@@ -1,13 +1,10 @@
 package io.bolometer.coordinator.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.bolometer.testing.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** The real kubectl v1.20.2 binary, run as a user would against the test server, each call bounded in time. */
 public final class Kubectl {
@@ -46,27 +43,7 @@ public final class Kubectl {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
                 "--cache-dir", workDir.resolve("kubectl-cache").toString()));
         command.addAll(List.of(args));
-        try {
-            Path out = Files.createTempFile(workDir, "kubectl", ".out");
-            Path err = Files.createTempFile(workDir, "kubectl", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().remove("KUBECONFIG");
-            Process process = builder.start();
-            try (var in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within " + timeout);
-            }
-            return new Result(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + binary, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running kubectl", e);
-        }
+        Command.Result result = Command.run(command, null, stdin, timeout, workDir, env -> env.remove("KUBECONFIG"));
+        return new Result(List.of(args), result.exitCode(), result.stdout(), result.stderr());
     }
 }
