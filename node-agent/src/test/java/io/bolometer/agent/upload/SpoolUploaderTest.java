@@ -176,12 +176,10 @@ class SpoolUploaderTest {
 
     @Test
     void waitsForTheBackoffInsteadOfRetryingWhenWoken() throws Exception {
-        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
-        sink.failFirst(1);
-        SpoolUploader uploader = uploader(spool, FOREVER, 4);
-        uploader.start();
-        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+        FailedOnce failed = failedOnce(1);
+        ProfileSpool spool = failed.spool();
+        String key = failed.key();
+        SpoolUploader uploader = failed.uploader();
 
         for (int i = 0; i < 5; i++) {
             uploader.wake();
@@ -194,12 +192,10 @@ class SpoolUploaderTest {
 
     @Test
     void drainRetriesWaitingEntriesAtOnceAndReportsAnEmptySpool() throws Exception {
-        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
-        sink.failFirst(1);
-        SpoolUploader uploader = uploader(spool, FOREVER, 4);
-        uploader.start();
-        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+        FailedOnce failed = failedOnce(1);
+        ProfileSpool spool = failed.spool();
+        String key = failed.key();
+        SpoolUploader uploader = failed.uploader();
 
         assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
 
@@ -211,12 +207,10 @@ class SpoolUploaderTest {
     void drainRetriesSoonWhenAnAttemptFailsDuringTheDrain() throws Exception {
         // seen on a real node: an attempt in flight when the drain began failed, and its next try waited out the
         // whole backoff, past the pod's grace period; the new pod's emptyDir never saw those profiles again
-        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
-        sink.failFirst(2);
-        SpoolUploader uploader = uploader(spool, FOREVER, 4);
-        uploader.start();
-        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+        FailedOnce failed = failedOnce(2);
+        ProfileSpool spool = failed.spool();
+        String key = failed.key();
+        SpoolUploader uploader = failed.uploader();
 
         assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
 
@@ -265,6 +259,20 @@ class SpoolUploaderTest {
         SpoolUploader uploader = uploader(ProfileSpool.open(dir, 1 << 20), FOREVER, 4);
 
         assertThat(uploader.drain(Duration.ofHours(1)).get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private record FailedOnce(ProfileSpool spool, String key, SpoolUploader uploader) {
+    }
+
+    /** One heap profile whose sink refuses its first {@code failures} attempts, after the first one failed. */
+    private FailedOnce failedOnce(int failures) throws IOException {
+        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+        String key = spoolProfiles(spool, STORE, 1, "heap").get(0);
+        sink.failFirst(failures);
+        SpoolUploader uploader = uploader(spool, FOREVER, 4);
+        uploader.start();
+        await("the first attempt failed", WAIT, () -> listener.failedAttempts.size() == 1);
+        return new FailedOnce(spool, key, uploader);
     }
 
     private SpoolUploader uploader(ProfileSpool spool, Backoff backoff, int maxInFlight) {
