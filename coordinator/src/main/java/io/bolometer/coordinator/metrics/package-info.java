@@ -1,0 +1,2 @@
+/** The coordinator's Micrometer Prometheus registry and its series. */
+package io.bolometer.coordinator.metrics;
