@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -23,6 +25,12 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * <p>Native clients are bounded: at most {@value #MAX_CLIENTS} at once, and a client no sink used for
  * {@link #IDLE} is closed with its sinks (a store a config stopped using, or a tenant's stream of made-up regions),
  * so they can't pile up for the life of the agent. An upload takes far less than {@link #IDLE}.
+ *
+ * <p>A client whose uploads keep failing without any answer from the store (refused, DNS, timeout) —
+ * {@value #NO_ANSWER_FAILURES} in a row over at least {@link #NO_ANSWER_SPAN} — is replaced by a fresh one: a CRT
+ * client that lived through an outage of its store was seen to stay broken after the store came back ("A
+ * nonrecoverable failure when query to dns occurred" for an IP-literal endpoint, or hangs), while a new one worked at
+ * once. An answer from the store (any HTTP status) ends the streak.
  */
 public final class SinkRegistry implements Function<StoreLocation, ProfileSink>, AutoCloseable {
 
@@ -30,6 +38,10 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
     public static final int MAX_CLIENTS = 32;
     /** A client unused this long is closed with its sinks. */
     public static final Duration IDLE = Duration.ofMinutes(10);
+    /** Uploads failed in a row without an answer from the store before its client is replaced ... */
+    public static final int NO_ANSWER_FAILURES = 3;
+    /** ... and at least this long after the first of them. */
+    public static final Duration NO_ANSWER_SPAN = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(SinkRegistry.class);
 
     /** What makes two S3 locations able to share a client: everything but the bucket. */
@@ -46,6 +58,8 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
         final S3AsyncClient client;
         Instant lastUsed;
         final List<StoreLocation> locations = new ArrayList<>();
+        int failuresWithoutAnswer;
+        Instant firstFailureWithoutAnswer;
 
         Client(S3AsyncClient client, Instant lastUsed) {
             this.client = client;
@@ -131,7 +145,7 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
                 created++;
             }
             client.locations.add(location);
-            return new S3ProfileSink(s3, client.client);
+            return new ObservedSink(new S3ProfileSink(s3, client.client), s3);
         }
         if (location instanceof StoreLocation.Directory directory) {
             return new DirectoryProfileSink(Path.of(directory.path()));
@@ -156,6 +170,97 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
                     ? "AWS" : entry.getKey().endpoint(), entry.getKey().region(), IDLE.toMinutes());
             return true;
         });
+    }
+
+    /**
+     * Counts how an upload through the client of {@code location} ended; replaces the client after a streak of
+     * failures without an answer (see the class comment). The old client is closed on its own thread: this runs on
+     * whatever thread completed the upload, which may be the client's own.
+     */
+    synchronized void observed(StoreLocation.S3 location, Throwable error) {
+        Client client = clients.get(key(location));
+        if (client == null || closed) {
+            return;
+        }
+        if (error == null || answered(error)) {
+            client.failuresWithoutAnswer = 0;
+            client.firstFailureWithoutAnswer = null;
+            return;
+        }
+        Instant now = clock.instant();
+        if (client.failuresWithoutAnswer++ == 0) {
+            client.firstFailureWithoutAnswer = now;
+        }
+        if (client.failuresWithoutAnswer < NO_ANSWER_FAILURES
+                || Duration.between(client.firstFailureWithoutAnswer, now).compareTo(NO_ANSWER_SPAN) < 0) {
+            return;
+        }
+        ClientKey key = key(location);
+        clients.remove(key);
+        List<ProfileSink> retired = new ArrayList<>();
+        client.locations.forEach(stale -> {
+            ProfileSink sink = sinks.remove(stale);
+            if (sink != null) {
+                retired.add(sink);
+            }
+        });
+        LOG.warn("Replacing the S3 client for {} (region {}): {} uploads in a row got no answer from the store over {}"
+                        + " s, last: {}", key.endpoint() == null ? "AWS" : key.endpoint(), key.region(),
+                client.failuresWithoutAnswer, Duration.between(client.firstFailureWithoutAnswer, now).toSeconds(),
+                UploadFailureLog.describe(error));
+        Thread closer = new Thread(() -> {
+            retired.forEach(ProfileSink::close);
+            client.client.close();
+        }, "bolometer-s3-client-close");
+        closer.setDaemon(true);
+        closer.start();
+    }
+
+    /** Whether the store answered (an HTTP status), as opposed to a refused connection, a DNS failure or a timeout. */
+    static boolean answered(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SdkServiceException service && service.statusCode() > 0) {
+                return true;
+            }
+            if (cause instanceof S3ProfileSink.KeyTakenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reports how each store ended to the registry, returning the very future it was given (timeouts included). */
+    private final class ObservedSink implements ProfileSink {
+        private final ProfileSink delegate;
+        private final StoreLocation.S3 location;
+
+        ObservedSink(ProfileSink delegate, StoreLocation.S3 location) {
+            this.delegate = delegate;
+            this.location = location;
+        }
+
+        @Override
+        public CompletableFuture<Void> store(StoredProfile profile) {
+            CompletableFuture<Void> stored = delegate.store(profile);
+            // The same future goes back: the uploader's orTimeout completes it, so a hang is observed too.
+            stored.whenComplete((done, error) -> observed(location, error));
+            return stored;
+        }
+
+        @Override
+        public CompletableFuture<Void> abortUnfinished(StoredProfile profile) {
+            return delegate.abortUnfinished(profile);
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     private static ClientKey key(StoreLocation.S3 s3) {

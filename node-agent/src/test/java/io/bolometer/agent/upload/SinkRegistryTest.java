@@ -3,6 +3,7 @@ package io.bolometer.agent.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bolometer.testing.Await;
 import io.bolometer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Issue 14 item 4: native S3 clients are bounded and closed when idle (fake clients; nothing native is created). */
 class SinkRegistryTest {
@@ -75,6 +78,58 @@ class SinkRegistryTest {
         registry.close();
 
         assertThat(created).allMatch(c -> c.closed);
+    }
+
+    @Test
+    void replacesAClientWhoseUploadsGetNoAnswerThreeTimesOverThirtySeconds() {
+        StoreLocation.S3 store = (StoreLocation.S3) s3("b-1", "us-east-1");
+        ProfileSink first = registry.apply(store);
+        Throwable refused = SdkClientException.create("Failed to connect", new java.net.ConnectException("refused"));
+
+        registry.observed(store, refused);
+        clock.advance(Duration.ofSeconds(20));
+        registry.observed(store, refused);
+        registry.observed(store, refused);
+        assertThat(registry.apply(store)).as("3 failures but only 20 s").isSameAs(first);
+
+        clock.advance(Duration.ofSeconds(10));
+        registry.observed(store, new java.util.concurrent.TimeoutException());
+
+        ProfileSink second = registry.apply(store);
+        assertThat(second).isNotSameAs(first);
+        assertThat(created).hasSize(2);
+        Await.until(Duration.ofSeconds(10), "the old client closed on its own thread", () -> created.get(0).closed);
+        assertThat(created.get(1).closed).isFalse();
+        assertThat(registry.openS3Clients()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerFromTheStoreEndsTheStreak() {
+        StoreLocation.S3 store = (StoreLocation.S3) s3("b-1", "us-east-1");
+        ProfileSink first = registry.apply(store);
+        Throwable refused = SdkClientException.create("Failed to connect");
+
+        registry.observed(store, refused);
+        registry.observed(store, refused);
+        registry.observed(store, S3Exception.builder().statusCode(503).message("Slow Down").build());
+        clock.advance(Duration.ofMinutes(1));
+        registry.observed(store, refused);
+        registry.observed(store, refused);
+
+        assertThat(registry.apply(store)).isSameAs(first);
+        registry.observed(store, null);
+        registry.observed(store, refused);
+        assertThat(registry.apply(store)).isSameAs(first);
+        assertThat(created).hasSize(1);
+    }
+
+    @Test
+    void tellsAnswersFromFailuresWithoutOne() {
+        assertThat(SinkRegistry.answered(new java.util.concurrent.CompletionException(
+                S3Exception.builder().statusCode(403).build()))).isTrue();
+        assertThat(SinkRegistry.answered(new java.util.concurrent.CompletionException(
+                SdkClientException.create("A nonrecoverable failure when query to dns occurred")))).isFalse();
+        assertThat(SinkRegistry.answered(new java.util.concurrent.TimeoutException())).isFalse();
     }
 
     /** Only what the registry and the transfer manager's construction touch. */

@@ -70,6 +70,49 @@ class SpoolUploaderS3IT {
         }
     }
 
+    /**
+     * A store refused for longer than {@link SinkRegistry#NO_ANSWER_SPAN}: the registry replaces the CRT client that
+     * lived through the outage (one seen in a pod stayed broken after its store came back), and the fresh client
+     * delivers the spool once the store answers again, without restarting anything.
+     */
+    @Test
+    void replacesTheClientAfterALongOutageAndDeliversWithTheNewOne() throws Exception {
+        S3TestServer s3 = S3TestServer.shared();
+        s3.createBucket(BUCKET);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        UploadListener listener = new UploadListener() {
+            @Override
+            public void uploaded(SpooledProfile profile, Duration took) {
+            }
+
+            @Override
+            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+                failures.add(cause);
+            }
+        };
+        try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
+             SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
+            proxy.refuse();
+            StoreLocation store = new StoreLocation.S3(BUCKET, S3TestServer.REGION, proxy.endpoint().toString(), true);
+            ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
+            List<String> keys = spoolProfiles(spool, store, 2, "heap");
+            try (SpoolUploader uploader = new SpoolUploader(spool, sinks, listener, Clock.systemUTC(),
+                    new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), 0.2))) {
+                uploader.start();
+                await("the client replaced after uploads got no answer for 30 s", Duration.ofSeconds(150),
+                        () -> sinks.s3ClientCount() >= 2);
+                assertThat(failures).hasSizeGreaterThanOrEqualTo(SinkRegistry.NO_ANSWER_FAILURES);
+                assertThat(objects()).doesNotContainAnyElementsOf(keys);
+
+                proxy.accept();
+
+                await("the spool delivered by the new client", Duration.ofSeconds(90), () -> spool.count() == 0);
+            }
+            assertThat(objects()).containsAll(keys);
+            assertThat(sinks.openS3Clients()).isEqualTo(1);
+        }
+    }
+
     private static List<String> objects() {
         return S3TestServer.shared().client().listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
                 .map(S3Object::key).toList();
