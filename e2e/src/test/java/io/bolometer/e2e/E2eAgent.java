@@ -1,5 +1,6 @@
 package io.bolometer.e2e;
 
+import io.bolometer.agent.kube.AgentKube;
 import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.kubelet.KubeletSettings;
@@ -35,7 +36,7 @@ record E2eAgent(FakeKubelet kubelet, ClusterAgent agent) implements AutoCloseabl
                     false, Duration.ofSeconds(5));
             ClusterSettings settings = new ClusterSettings(node, "127.0.0.1", kubeletSettings,
                     dir.resolve(node + "-spool"), 64L << 20, "127.0.0.1", 0, 0, Duration.ofSeconds(1));
-            return new E2eAgent(kubelet, ClusterAgent.start(vertx, settings, client,
+            return new E2eAgent(kubelet, ClusterAgent.start(vertx, settings, AgentKube.using(client),
                     new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), sinks, Clock.systemUTC()));
         } catch (IOException | RuntimeException e) {
             kubelet.close();

@@ -1,6 +1,9 @@
 package io.bolometer.agent.cluster;
 
 import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.kube.AgentKube;
+import io.bolometer.agent.kube.AssignmentWatch;
+import io.bolometer.agent.kube.StatusPatchWriter;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.UsageSource;
@@ -9,13 +12,6 @@ import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Clock;
@@ -41,21 +37,23 @@ public final class ClusterAgent {
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
 
     private final ClusterSettings settings;
-    private final KubernetesClient client;
+    private final StatusPatchWriter statusWriter;
+    private final AgentKube kube;
     private final AutoCloseable owned;
     private final AssignmentStatusReporter reporter;
     private final ScheduledExecutorService ticker;
     private AgentRuntime runtime;
-    private SharedIndexInformer<ProfilingAssignment> informer;
+    private AssignmentWatch watch;
     private List<String> lastRejected = List.of();
     private volatile List<ProfilingTarget> applied = List.of();
     private volatile boolean stopping;
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
 
-    private ClusterAgent(ClusterSettings settings, KubernetesClient client, AutoCloseable owned, Clock clock) {
+    private ClusterAgent(ClusterSettings settings, AgentKube kube, AutoCloseable owned, Clock clock) {
         this.settings = settings;
-        this.client = client;
+        this.kube = kube;
+        this.statusWriter = kube.statusWriter();
         this.owned = owned;
         this.reporter = new AssignmentStatusReporter(this::writeStatus, clock, settings.statusInterval(),
                 new HandledTokenFile(settings.spoolDir()));
@@ -73,15 +71,14 @@ public final class ClusterAgent {
      */
     public static ClusterAgent start(Vertx vertx, ClusterSettings settings, Clock clock) throws IOException {
         settings.log(LOG);
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        AgentKube kube = AgentKube.connect(vertx);
         SinkRegistry sinks = new SinkRegistry();
         AutoCloseable owned = () -> {
             sinks.close();
-            client.close();
+            kube.close();
         };
         try {
-            return start(vertx, settings, client, owned, new KubeletSummaryClient(vertx, settings.kubelet(), clock),
+            return start(vertx, settings, kube, owned, new KubeletSummaryClient(vertx, settings.kubelet(), clock),
                     sinks, clock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(owned);
@@ -89,17 +86,20 @@ public final class ClusterAgent {
         }
     }
 
-    /** Wiring with the caller's client, usage source and sinks (tests); the caller keeps the client and sinks. */
-    public static ClusterAgent start(Vertx vertx, ClusterSettings settings, KubernetesClient client,
+    /**
+     * Wiring with the caller's API access ({@code AgentKube.using(client)}), usage source and sinks (tests); the
+     * caller keeps the client and sinks.
+     */
+    public static ClusterAgent start(Vertx vertx, ClusterSettings settings, AgentKube kube,
                                      UsageSource usage, Function<StoreLocation, ProfileSink> sinks, Clock clock)
             throws IOException {
-        return start(vertx, settings, client, () -> { }, usage, sinks, clock);
+        return start(vertx, settings, kube, () -> { }, usage, sinks, clock);
     }
 
-    private static ClusterAgent start(Vertx vertx, ClusterSettings settings, KubernetesClient client,
+    private static ClusterAgent start(Vertx vertx, ClusterSettings settings, AgentKube kube,
                                       AutoCloseable owned, UsageSource usage,
                                       Function<StoreLocation, ProfileSink> sinks, Clock clock) throws IOException {
-        ClusterAgent agent = new ClusterAgent(settings, client, owned, clock);
+        ClusterAgent agent = new ClusterAgent(settings, kube, owned, clock);
         try {
             agent.runtime = AgentRuntime.start(vertx, settings.runtime(), usage, sinks, agent.reporter,
                     agent.reporter, clock);
@@ -118,29 +118,19 @@ public final class ClusterAgent {
     }
 
     private void watch() {
-        informer = client.resources(ProfilingAssignment.class).withName(settings.nodeName()).runnableInformer(0);
-        informer.exceptionHandler((started, error) -> {
-            runtime.metrics().error("kube");
-            LOG.warn("Watch of ProfilingAssignment {} failed ({}); retrying", settings.nodeName(), error.toString());
-            return true;
-        });
-        informer.addEventHandler(new ResourceEventHandler<>() {
+        watch = kube.watch(settings.nodeName(), new AssignmentWatch.Listener() {
             @Override
-            public void onAdd(ProfilingAssignment assignment) {
+            public void changed() {
                 reconcile();
             }
 
             @Override
-            public void onUpdate(ProfilingAssignment previous, ProfilingAssignment current) {
-                reconcile();
-            }
-
-            @Override
-            public void onDelete(ProfilingAssignment assignment, boolean finalStateUnknown) {
-                reconcile();
+            public void failed(Throwable error) {
+                runtime.metrics().error("kube");
+                LOG.warn("Watch of ProfilingAssignment {} failed ({}); retrying", settings.nodeName(), error.toString());
             }
         });
-        informer.start().whenComplete((synced, error) -> {
+        watch.start().whenComplete((synced, error) -> {
             if (error != null) {
                 if (!stopping) {
                     LOG.error("Cannot watch ProfilingAssignment {}: {}", settings.nodeName(), error.toString());
@@ -152,10 +142,9 @@ public final class ClusterAgent {
         });
     }
 
-    /** Applies the assignment as the informer's cache holds it now; serialised so the last call sees the latest. */
+    /** Applies the assignment as the watch holds it now; serialised so the last call sees the latest. */
     private synchronized void reconcile() {
-        ProfilingAssignment assignment = informer.getStore().list().stream()
-                .filter(a -> settings.nodeName().equals(a.getMetadata().getName())).findFirst().orElse(null);
+        ProfilingAssignment assignment = watch.current();
         reporter.observe(assignment);
         AssignmentTargets.Mapping mapping = AssignmentTargets.map(assignment, reporter.handledTokens(),
                 new FetchTargetGuard(settings.hostIp()), settings.endpoints());
@@ -178,15 +167,9 @@ public final class ClusterAgent {
         }
     }
 
-    /**
-     * Replaces the whole status through the status subresource with a JSON patch ({@code add /status}): no
-     * resourceVersion, so no conflict with the coordinator's spec writes, and lists are replaced, not merged (the
-     * mock API server appends lists under a merge patch; a real one replaces them either way).
-     */
+    /** One status write through {@link StatusPatchWriter} (a JSON patch of the status subresource). */
     private void writeStatus(String name, ProfilingAssignmentStatus status) {
-        String patch = "[{\"op\":\"add\",\"path\":\"/status\",\"value\":" + client.getKubernetesSerialization().asJson(status) + "}]";
-        client.resources(ProfilingAssignment.class).withName(name).subresource("status")
-                .patch(PatchContext.of(PatchType.JSON), patch);
+        statusWriter.write(name, status);
         statusWrites.incrementAndGet();
     }
 
@@ -247,8 +230,8 @@ public final class ClusterAgent {
 
     private void stopWatching() {
         stopping = true;
-        if (informer != null) {
-            informer.close();
+        if (watch != null) {
+            watch.close();
         }
     }
 

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bolometer.agent.kube.AgentKube;
 import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.kubelet.KubeletSettings;
@@ -145,7 +146,7 @@ public final class ApiRequestsBench {
                 KubernetesClient client = server.createClient(new Vertx5HttpClientFactory(vertx));
                 closing.add(client);
                 InMemoryProfileSink sink = new InMemoryProfileSink();
-                ClusterAgent agent = ClusterAgent.start(vertx, settings, client,
+                ClusterAgent agent = ClusterAgent.start(vertx, settings, AgentKube.using(client),
                         new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), location -> sink,
                         Clock.systemUTC());
                 closing.add(agent::close);

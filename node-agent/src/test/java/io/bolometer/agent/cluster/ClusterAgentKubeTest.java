@@ -6,6 +6,7 @@ import static io.bolometer.agent.cluster.Assignments.handled;
 import static io.bolometer.agent.cluster.Assignments.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolometer.agent.kube.AgentKube;
 import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.testing.Await;
@@ -131,7 +132,7 @@ class ClusterAgentKubeTest {
                 Duration.ofSeconds(5));
         ClusterSettings settings = new ClusterSettings("node-a", "127.0.0.1", kubeletSettings, dir.resolve("spool"),
                 64L << 20, "127.0.0.1", 0, 0, Duration.ofMillis(300));
-        agent = ClusterAgent.start(vertx, settings, client,
+        agent = ClusterAgent.start(vertx, settings, AgentKube.using(client),
                 new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), location -> {
                     stores.add(location);
                     return sink;

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
+import io.bolometer.agent.kube.AgentKube;
 import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.testing.Await;
@@ -106,7 +107,7 @@ class SecretsInLogsIT {
                     Duration.ofSeconds(5));
             ClusterSettings settings = new ClusterSettings("node-a", "127.0.0.1", kubeletSettings, dir.resolve("spool"),
                     64L << 20, "127.0.0.1", 0, 0, Duration.ofMillis(300));
-            ClusterAgent agent = ClusterAgent.start(vertx, settings, client,
+            ClusterAgent agent = ClusterAgent.start(vertx, settings, AgentKube.using(client),
                     new KubeletSummaryClient(vertx, kubeletSettings, Clock.systemUTC()), sinks, Clock.systemUTC());
             try {
                 client.resources(ProfilingAssignment.class).resource(assignment("node-a",
