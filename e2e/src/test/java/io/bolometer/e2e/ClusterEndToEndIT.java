@@ -57,8 +57,7 @@ class ClusterEndToEndIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        System.setProperty("aws.accessKeyId", "test-access-key");
-        System.setProperty("aws.secretAccessKey", "test-secret-key");
+        S3TestServer.useTestCredentials();
         vertx = Vertx.vertx();
         client = API.client();
         API.installCrds();

@@ -38,6 +38,15 @@ public final class S3TestServer implements AutoCloseable {
 
     private static S3TestServer shared;
 
+    /**
+     * The credentials this server accepts, for code that uses the AWS default credential chain (the agent does):
+     * system properties are its first link.
+     */
+    public static void useTestCredentials() {
+        System.setProperty("aws.accessKeyId", "test-access-key");
+        System.setProperty("aws.secretAccessKey", "test-secret-key");
+    }
+
     private final S3MockApplication app;
     private final Path root;
     private final int port;

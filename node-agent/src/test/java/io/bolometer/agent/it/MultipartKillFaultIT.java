@@ -2,6 +2,7 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolometer.agent.testing.StandaloneRig;
 import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.GoToolchain;
@@ -130,12 +131,7 @@ class MultipartKillFaultIT {
     }
 
     private Path config(String name, boolean periodic) throws IOException {
-        return Files.writeString(dir.resolve(name), """
-                store:
-                  s3: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
-                spool: ./spool
-                metricsPort: 0
-                healthPort: 0
+        return Files.writeString(dir.resolve(name), StandaloneRig.s3Store(bucket, proxy.endpoint()) + """
                 config:
                   onDemand: {enabled: %s, intervalSeconds: 10}
                   profileTypes: [heap]
@@ -143,7 +139,7 @@ class MultipartKillFaultIT {
                   - name: big-heap-7d9f8-x2x
                     labels: {app: big-heap}
                     url: %s
-                """.formatted(bucket, proxy.endpoint(), periodic, pod.base()));
+                """.formatted(periodic, pod.base()));
     }
 
     /** The object keys recorded beside the spooled bodies. */

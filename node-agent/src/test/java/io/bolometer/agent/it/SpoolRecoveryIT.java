@@ -2,6 +2,7 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolometer.agent.testing.StandaloneRig;
 import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.testing.Await;
@@ -41,8 +42,7 @@ class SpoolRecoveryIT {
     @BeforeAll
     static void startS3() {
         s3 = S3TestServer.shared();
-        System.setProperty("aws.accessKeyId", "test-access-key");
-        System.setProperty("aws.secretAccessKey", "test-secret-key");
+        S3TestServer.useTestCredentials();
     }
 
     @BeforeEach
@@ -60,12 +60,7 @@ class SpoolRecoveryIT {
     }
 
     private Path config(String name, boolean periodic) throws IOException {
-        return Files.writeString(dir.resolve(name), """
-                store:
-                  s3: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
-                spool: ./spool
-                metricsPort: 0
-                healthPort: 0
+        return Files.writeString(dir.resolve(name), StandaloneRig.s3Store(bucket, proxy.endpoint()) + """
                 config:
                   onDemand: {enabled: %s, intervalSeconds: 10}
                   profileTypes: [heap, goroutine]
@@ -73,7 +68,7 @@ class SpoolRecoveryIT {
                   - name: sample-app-7d9f8-x2x
                     labels: {app: sample-app}
                     url: %s
-                """.formatted(bucket, proxy.endpoint(), periodic, app.baseUrl()));
+                """.formatted(periodic, app.baseUrl()));
     }
 
     private Set<String> bucketKeys() {

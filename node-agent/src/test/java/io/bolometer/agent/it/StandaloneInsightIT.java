@@ -44,8 +44,7 @@ class StandaloneInsightIT {
 
     @BeforeAll
     static void credentials() {
-        System.setProperty("aws.accessKeyId", "test-access-key");
-        System.setProperty("aws.secretAccessKey", "test-secret-key");
+        S3TestServer.useTestCredentials();
     }
 
     @BeforeEach
@@ -61,11 +60,7 @@ class StandaloneInsightIT {
 
     @Test
     void namesBurnCpuAsWhatGrewInTheThresholdCaptureAgainstTheIdlePeriodicBaseline() throws Exception {
-        agent = startAgent("""
-                store: {directory: ./store}
-                spool: ./spool
-                metricsPort: 0
-                healthPort: 0
+        agent = startAgent(StandaloneRig.directoryStore("./store") + """
                 config:
                   thresholds: {cpuThresholdPercent: 80, checkIntervalSeconds: 2, cooldownSeconds: 300}
                   onDemand: {enabled: true, intervalSeconds: 15}
@@ -107,11 +102,7 @@ class StandaloneInsightIT {
 
     @Test
     void comparesAThresholdCaptureWithABaselineKeptOnTheNodeWhenNoPeriodicProfilesRun() throws Exception {
-        agent = startAgent("""
-                store: {directory: ./store}
-                spool: ./spool
-                metricsPort: 0
-                healthPort: 0
+        agent = startAgent(StandaloneRig.directoryStore("./store") + """
                 config:
                   thresholds: {cpuThresholdPercent: 80, checkIntervalSeconds: 2, cooldownSeconds: 300}
                   profileTypes: [cpu, heap]
@@ -142,12 +133,7 @@ class StandaloneInsightIT {
         S3TestServer s3 = S3TestServer.shared();
         String bucket = "insight-" + System.nanoTime();
         s3.createBucket(bucket);
-        agent = startAgent("""
-                store:
-                  s3: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
-                spool: ./spool
-                metricsPort: 0
-                healthPort: 0
+        agent = startAgent(StandaloneRig.s3Store(bucket, s3.endpoint()) + """
                 config:
                   thresholds: {memoryThresholdPercent: 50, checkIntervalSeconds: 2, cooldownSeconds: 300}
                   profileTypes: [heap]
@@ -157,7 +143,7 @@ class StandaloneInsightIT {
                     pid: %d
                     cpuLimitCores: 4
                     memoryLimitBytes: 268435456
-                """.formatted(bucket, s3.endpoint(), POD, app.baseUrl(), app.pid()));
+                """.formatted(POD, app.baseUrl(), app.pid()));
 
         app.leakMiB(160);
         String key = Await.until(Duration.ofSeconds(40), "a heap profile in S3",

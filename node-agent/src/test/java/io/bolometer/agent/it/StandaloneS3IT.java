@@ -51,9 +51,7 @@ class StandaloneS3IT {
     @BeforeAll
     static void startS3() {
         s3 = S3TestServer.shared();
-        // The agent uses the AWS default credential chain; system properties are its first link.
-        System.setProperty("aws.accessKeyId", "test-access-key");
-        System.setProperty("aws.secretAccessKey", "test-secret-key");
+        S3TestServer.useTestCredentials();
     }
 
     @BeforeEach
@@ -74,8 +72,7 @@ class StandaloneS3IT {
     }
 
     private String storeYaml() {
-        return "store:\n  s3: {bucket: " + bucket + ", prefix: profiles, region: us-east-1, endpoint: '" + s3.endpoint()
-                + "', forcePathStyle: true}\nspool: ./spool\nmetricsPort: 0\nhealthPort: 0\n";
+        return StandaloneRig.s3Store(bucket, s3.endpoint());
     }
 
     private List<String> keys() {

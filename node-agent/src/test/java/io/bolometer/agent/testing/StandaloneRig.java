@@ -4,6 +4,7 @@ import io.bolometer.agent.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +33,27 @@ public final class StandaloneRig implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /** The head of a standalone config storing to {@code bucket} at {@code endpoint}, spool beside, ports picked freely. */
+    public static String s3Store(String bucket, URI endpoint) {
+        return """
+                store:
+                  s3: {bucket: %s, prefix: profiles, region: us-east-1, endpoint: '%s', forcePathStyle: true}
+                spool: ./spool
+                metricsPort: 0
+                healthPort: 0
+                """.formatted(bucket, endpoint);
+    }
+
+    /** The head of a standalone config storing to {@code directory}, spool beside, ports picked freely. */
+    public static String directoryStore(String directory) {
+        return """
+                store: {directory: %s}
+                spool: ./spool
+                metricsPort: 0
+                healthPort: 0
+                """.formatted(directory);
     }
 
     public SampleApp app() {
