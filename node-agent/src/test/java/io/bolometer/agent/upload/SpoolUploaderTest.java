@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class SpoolUploaderTest {
@@ -190,32 +192,20 @@ class SpoolUploaderTest {
         assertThat(spool.count()).isEqualTo(1);
     }
 
-    @Test
-    void drainRetriesWaitingEntriesAtOnceAndReportsAnEmptySpool() throws Exception {
-        FailedOnce failed = failedOnce(1);
-        ProfileSpool spool = failed.spool();
-        String key = failed.key();
-        SpoolUploader uploader = failed.uploader();
+    /**
+     * One failure before the drain: the waiting entry is retried at once. Two: the attempt in flight when the drain
+     * began fails too, and is retried soon rather than after the whole backoff (seen on a real node: its next try
+     * waited past the pod's grace period, and the new pod's emptyDir never saw those profiles again).
+     */
+    @ParameterizedTest(name = "{0} failed attempt(s)")
+    @ValueSource(ints = {1, 2})
+    void drainRetriesWaitingEntriesSoonAndReportsAnEmptySpool(int failures) throws Exception {
+        FailedOnce failed = failedOnce(failures);
 
-        assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.uploader().drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(sink.attempts(key)).isEqualTo(2);
-        assertThat(spool.count()).isZero();
-    }
-
-    @Test
-    void drainRetriesSoonWhenAnAttemptFailsDuringTheDrain() throws Exception {
-        // seen on a real node: an attempt in flight when the drain began failed, and its next try waited out the
-        // whole backoff, past the pod's grace period; the new pod's emptyDir never saw those profiles again
-        FailedOnce failed = failedOnce(2);
-        ProfileSpool spool = failed.spool();
-        String key = failed.key();
-        SpoolUploader uploader = failed.uploader();
-
-        assertThat(uploader.drain(WAIT).get(15, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(sink.attempts(key)).isEqualTo(3);
-        assertThat(spool.count()).isZero();
+        assertThat(sink.attempts(failed.key())).isEqualTo(failures + 1);
+        assertThat(failed.spool().count()).isZero();
     }
 
     @Test
