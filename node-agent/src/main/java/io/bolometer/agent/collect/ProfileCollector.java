@@ -278,7 +278,8 @@ public final class ProfileCollector {
                 insight.metadata());
         try {
             spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
-                    target.configId(), target.store() instanceof StoreLocation.Directory ? insight.document() : null));
+                    target.configId(), target.store() instanceof StoreLocation.Directory ? insight.document() : null,
+                    insight.grewLine()));
         } catch (SpoolFullException e) {
             spool.discard(slot);
             return spoolFull(target, type, e);
