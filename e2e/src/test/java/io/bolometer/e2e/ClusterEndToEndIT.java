@@ -255,6 +255,15 @@ class ClusterEndToEndIT {
         assertThat(plugin("last", "checkout-a2", "-n", NS).stdout()).contains("s3://" + BUCKET + "/" + keysOf("checkout-a2").get(0))
                 .contains("requested").doesNotContain("checkout-a1");
         assertThat(plugin("last", "-n", NS).stdout()).contains("checkout-a1").contains("checkout-a2");
+        // --types: only the heap profile this time (profiling.io/capture-types, carried into the assignment).
+        Kubectl.Result heapOnly = plugin("capture", "checkout-a2", "-n", NS, "--types", "heap", "--wait", "--timeout", "90s");
+        assertThat(heapOnly.exitCode()).as("%s", heapOnly).isZero();
+        assertThat(keysOf("checkout-a2")).hasSize(3).filteredOn(k -> k.endsWith("-heap.pprof")).hasSize(2);
+        String newHeap = keysOf("checkout-a2").stream().filter(k -> !heapOnly.stdout().isEmpty()
+                && heapOnly.stdout().contains("s3://" + BUCKET + "/" + k)).collect(java.util.stream.Collectors.joining());
+        assertThat(newHeap).as("%s", heapOnly).endsWith("-heap.pprof").doesNotContain("-cpu.pprof");
+        assertThat(plugin("capture", "checkout-a2", "-n", NS, "--types", "goroutine").stderr())
+                .contains("ProfilingConfig shop/checkout profiles only cpu heap: none of --types goroutine");
         E2eAgent.createRunning(client, new PodBuilder().withNewMetadata().withName("not-opted-in").withNamespace(NS)
                 .addToLabels("app", "checkout").endMetadata().withNewSpec().withNodeName("node-a").addNewContainer()
                 .withName("app").withImage("sample-app:dev").endContainer().endSpec().build(), "127.0.0.79");
