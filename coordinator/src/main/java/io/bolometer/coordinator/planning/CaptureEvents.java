@@ -3,10 +3,8 @@ package io.bolometer.coordinator.planning;
 import io.bolometer.model.v1alpha1.RecentCapture;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -155,13 +153,6 @@ public final class CaptureEvents {
     }
 
     private static Optional<Instant> parse(String time) {
-        if (time == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(OffsetDateTime.parse(time).toInstant());
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return StatusAggregator.parse(time);
     }
 }

@@ -143,7 +143,8 @@ public final class StatusAggregator {
         return entry != null && entry.getUri() != null && !entry.getUri().isBlank();
     }
 
-    private static Optional<Instant> parse(String time) {
+    /** An RFC 3339 time as an instant; empty when blank or unreadable. */
+    static Optional<Instant> parse(String time) {
         if (time == null || time.isBlank()) {
             return Optional.empty();
         }
