@@ -15,10 +15,14 @@ import java.util.Set;
 
 /**
  * The last profiles per config that reached S3 from this node, as the assignment status lists them (Insight):
- * at most {@link RecentCapture#MAX_ENTRIES} per config, newest first, every string cut, so a config's share of
- * the status stays within a few KiB. Pure: fed by the uploader's listener, read by the status reporter.
+ * at most {@link RecentCapture#MAX_ENTRIES} per config, newest first, every string cut (an entry stays under
+ * 1 KiB), and at most {@link #MAX_NODE_ENTRIES} on the node, taken first from the configs listing most, so a node
+ * with many configs keeps its status far below etcd's object limit and no config is pushed out by another's
+ * captures. Pure: fed by the uploader's listener, read by the status reporter.
  */
 final class RecentCaptures {
+    /** Entries over all configs on one node (under 200 KiB of status in the worst case). */
+    static final int MAX_NODE_ENTRIES = 200;
     private static final String CUT = "…";
 
     private final Map<String, Deque<RecentCapture>> byConfig = new HashMap<>();
@@ -34,6 +38,14 @@ final class RecentCaptures {
         while (entries.size() > RecentCapture.MAX_ENTRIES) {
             entries.removeLast();
         }
+        trimNode();
+    }
+
+    private void trimNode() {
+        int total = byConfig.values().stream().mapToInt(Deque::size).sum();
+        for (; total > MAX_NODE_ENTRIES; total--) {
+            byConfig.values().stream().max(java.util.Comparator.comparingInt(Deque::size)).orElseThrow().removeLast();
+        }
     }
 
     /** Takes over what a previous run wrote for a config this run has listed nothing for yet. */
@@ -45,6 +57,7 @@ final class RecentCaptures {
         written.stream().filter(e -> e != null && e.getUri() != null).limit(RecentCapture.MAX_ENTRIES)
                 .forEach(entries::addLast);
         byConfig.put(config, entries);
+        trimNode();
     }
 
     /** Forgets configs no longer assigned to this node. */
