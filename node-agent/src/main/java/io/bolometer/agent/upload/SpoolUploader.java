@@ -193,7 +193,7 @@ public final class SpoolUploader implements AutoCloseable {
         inFlight++;
         inFlightByStore.merge(entry.record().store(), 1, Integer::sum);
         Instant startedAt = clock.instant();
-        CompletableFuture<Void> stored;
+        CompletableFuture<String> stored;
         try {
             ProfileSink sink = sinks.apply(entry.record().store());
             StoredProfile profile = entry.toStored();
@@ -213,17 +213,19 @@ public final class SpoolUploader implements AutoCloseable {
         }
         Duration timeout = UPLOAD_TIMEOUT.plusSeconds(entry.sizeBytes() / (1024 * 1024));
         stored.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((ignored, error) -> run(() -> finished(entry, entryAttempts, startedAt, error)));
+                .whenComplete((key, error) -> run(() -> finished(entry, entryAttempts, startedAt, key, error)));
     }
 
-    private void finished(SpooledProfile entry, Attempts entryAttempts, Instant startedAt, Throwable error) {
+    private void finished(SpooledProfile entry, Attempts entryAttempts, Instant startedAt, String storedKey,
+                          Throwable error) {
         inFlight--;
         entryAttempts.busy = false;
         StoreLocation store = entry.record().store();
         inFlightByStore.merge(store, -1, Integer::sum);
         Attempts storeAttempts = paused.computeIfAbsent(store, s -> new Attempts());
         if (error == null) {
-            succeeded(entry, startedAt, store, storeAttempts);
+            succeeded(entry, startedAt, storedKey == null ? entry.record().objectKey() : storedKey, store,
+                    storeAttempts);
         } else {
             spool.release(entry);
             Throwable cause = UploadFailureLog.unwrap(error);
@@ -244,7 +246,8 @@ public final class SpoolUploader implements AutoCloseable {
         pump();
     }
 
-    private void succeeded(SpooledProfile entry, Instant startedAt, StoreLocation store, Attempts storeAttempts) {
+    private void succeeded(SpooledProfile entry, Instant startedAt, String storedKey, StoreLocation store,
+                           Attempts storeAttempts) {
         try {
             spool.remove(entry);
         } catch (RuntimeException e) {
@@ -256,7 +259,7 @@ public final class SpoolUploader implements AutoCloseable {
         storeAttempts.count = 0;
         failures.succeeded(store.toString());
         Duration took = Duration.between(startedAt, clock.instant());
-        notify(() -> listener.uploaded(entry, took));
+        notify(() -> listener.uploaded(entry, storedKey, took));
     }
 
     /** A refusal that retrying won't change: a 4xx other than 408 (timeout) and 429 (slow down), or no free key. */
