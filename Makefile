@@ -36,8 +36,14 @@ build: sample-app ## Build the jars (no tests) and the sample app
 	@ls -l $(AGENT_JAR)
 
 .PHONY: shellcheck
-shellcheck: ## Check install.sh with shellcheck, installing Debian's shellcheck when missing
-	@"$$(bash scripts/ensure-shellcheck.sh)" install.sh scripts/ensure-shellcheck.sh && echo "shellcheck: install.sh clean"
+shellcheck: ## Check install.sh and the kubectl plugin with shellcheck, installing Debian's shellcheck when missing
+	@"$$(bash scripts/ensure-shellcheck.sh)" install.sh scripts/ensure-shellcheck.sh scripts/kubectl-bolometer && echo "shellcheck: install.sh and kubectl-bolometer clean"
+
+PREFIX ?= /usr/local
+.PHONY: install-plugin
+install-plugin: ## Install the kubectl plugin (kubectl bolometer capture|last) into $(PREFIX)/bin (PREFIX=/usr/local)
+	@install -d "$(DESTDIR)$(PREFIX)/bin" && install -m 0755 scripts/kubectl-bolometer "$(DESTDIR)$(PREFIX)/bin/kubectl-bolometer"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/kubectl-bolometer: try 'kubectl bolometer --help'"
 
 .PHONY: kube-apiserver
 kube-apiserver: ## Provide etcd, kube-apiserver and kubectl v1.20.2 from Debian's packages (cached under ~/.cache)

@@ -192,7 +192,7 @@ public final class BenchMain {
                     ChildPrograms.Run run = ChildPrograms.run(root, program, workDir,
                             Duration.ofSeconds(Long.parseLong(o.getOrDefault("program-timeout-seconds", "480"))));
                     log("%s: %s (%.0f s)", program.className(), run.outcome(), run.seconds());
-                    results.put("program_" + program.module().replace('-', '_') + "_seconds", run.seconds());
+                    results.put(program.secondsKey(), run.seconds());
                     if (run.measured()) {
                         results.merge(run.fragment());
                     }

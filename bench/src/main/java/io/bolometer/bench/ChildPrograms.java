@@ -13,13 +13,23 @@ import java.util.concurrent.TimeUnit;
  * on that module's test classpath, with one argument: the JSON file to write its figures to.
  */
 public final class ChildPrograms {
-    /** A program: its class, the module whose test classpath it needs, its heap limit. */
-    public record Program(String className, String module, String maxHeap) {
+    /**
+     * A program: its class, the module whose test classpath it needs, its heap limit, and the results key of its
+     * run time.
+     */
+    public record Program(String className, String module, String maxHeap, String secondsKey) {
+        /** A program whose run time is {@code program_<module>_seconds}. */
+        public Program(String className, String module, String maxHeap) {
+            this(className, module, maxHeap, "program_" + module.replace('-', '_') + "_seconds");
+        }
     }
 
     public static final List<Program> PROGRAMS = List.of(
             new Program("io.bolometer.coordinator.bench.CoordinatorBench", "coordinator", "-Xmx2g"),
-            new Program("io.bolometer.agent.bench.ApiRequestsBench", "node-agent", "-Xmx512m"));
+            new Program("io.bolometer.agent.bench.ApiRequestsBench", "node-agent", "-Xmx512m"),
+            // the summarizer's memory bound: a 64 MiB profile in a 64 MiB heap (Insight)
+            new Program("io.bolometer.agent.insight.SummaryCostBench", "node-agent", "-Xmx64m",
+                    "program_summary_cost_seconds"));
 
     /** What happened to one program. */
     public record Run(Program program, Path fragment, String outcome, double seconds) {

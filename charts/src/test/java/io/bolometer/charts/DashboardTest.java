@@ -26,7 +26,8 @@ class DashboardTest {
             "profiling_upload_duration_seconds", "profiling_spool_profiles", "profiling_spool_bytes",
             "profiling_targets", "profiling_usage_source_up", "profiling_metadata_labels_dropped_total",
             "bolometer_coordinator_reconciles_total", "bolometer_coordinator_reconcile_duration_seconds",
-            "bolometer_coordinator_assigned_targets", "bolometer_coordinator_leader");
+            "bolometer_coordinator_assigned_targets", "bolometer_coordinator_leader",
+            "profiling_capture_events_total");
 
     /** The questions the issue asks the dashboard to answer, each by one of its metrics. */
     static final Set<String> REQUIRED_METRICS = Set.of(

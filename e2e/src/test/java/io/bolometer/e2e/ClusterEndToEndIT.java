@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.testing.Await;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.SampleApp;
+import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.coordinator.testing.Kubectl;
@@ -146,6 +147,38 @@ class ClusterEndToEndIT {
                 : assignment.getSpec().getTargets().stream().map(t -> t.getName()).sorted().toList();
     }
 
+    /** The {@code ProfileCaptured} Events on a pod, as {@code kubectl get events} prints them. */
+    private static String profileCapturedEvents(String pod) {
+        return API.kubectl().run("get", "events", "-n", NS, "--field-selector",
+                "reason=ProfileCaptured,involvedObject.name=" + pod).stdout();
+    }
+
+    /** {@code kubectl bolometer ARGS}: the real kubectl finding the plugin from scripts/ on the PATH. */
+    private static Kubectl.Result plugin(String... args) {
+        Kubectl kubectl = API.kubectl();
+        List<String> command = new ArrayList<>(List.of(kubectl.binary().toString(), "bolometer"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("PATH", GoToolchain.repoRoot().resolve("scripts") + ":"
+                + kubectl.binary().getParent() + ":" + System.getenv("PATH"));
+        builder.environment().put("KUBECONFIG", API.kubeconfigFile().toString());
+        try {
+            Path out = Files.createTempFile(dir, "plugin", ".out");
+            Path err = Files.createTempFile(dir, "plugin", ".err");
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl bolometer " + String.join(" ", args) + " did not finish in 150 s");
+            }
+            return new Kubectl.Result(command, process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void profilesTheHotPodOnItsNodeAndFollowsTheUsersKubectlChanges() throws Exception {
         Kubectl kubectl = API.kubectl();
@@ -184,12 +217,63 @@ class ClusterEndToEndIT {
                 () -> kubectl.run("get", "pcfg", "-n", NS, "checkout", "--no-headers").stdout().strip().matches("checkout\\s+3\\s+2\\s+.*"),
                 () -> kubectl.run("get", "pcfg", "-n", NS).stdout());
 
-        // One-shot capture of a cool pod by annotation.
-        assertThat(kubectl.run("annotate", "pod", "-n", NS, "checkout-a2", "profiling.io/capture=e2e-1").succeeded()).isTrue();
-        Await.until(Duration.ofSeconds(40), "a requested capture of checkout-a2",
-                () -> keysOf("checkout-a2").size() == 2, () -> keysOf("checkout-a2").toString());
-        assertThat(s3.client().headObject(r -> r.bucket(BUCKET).key(keysOf("checkout-a2").get(0))).metadata())
-                .containsEntry("reason", "requested");
+        // Insight where the user looks: kubectl describe pcfg lists the hot capture, one Event on the hot pod.
+        String hotCpu = keysOf("checkout-a1").stream().filter(k -> k.endsWith("-cpu.pprof")).findFirst().orElseThrow();
+        String hotTop = s3.client().headObject(r -> r.bucket(BUCKET).key(hotCpu)).metadata().get("top-function");
+        assertThat(hotTop).as("the cpu profile's top function in its metadata").isNotBlank();
+        Await.until(Duration.ofSeconds(40), "kubectl describe pcfg to list the hot capture",
+                () -> kubectl.run("describe", "pcfg", "-n", NS, "checkout").stdout().contains("s3://" + BUCKET + "/" + hotCpu),
+                () -> kubectl.run("describe", "pcfg", "-n", NS, "checkout").stdout());
+        assertThat(kubectl.run("describe", "pcfg", "-n", NS, "checkout").stdout()).contains("Recent Captures:")
+                .containsPattern("Top:\\s+" + java.util.regex.Pattern.quote(hotTop))
+                .containsPattern("Evidence:\\s+cpu [0-9.]+% of limit \u2265 80%").containsPattern("Grew:\\s+\\S")
+                .containsPattern("Reason:\\s+threshold-exceeded");
+        System.out.println("kubectl describe pcfg -n shop checkout:\n" + kubectl.run("describe", "pcfg", "-n", NS,
+                "checkout").stdout());
+        Await.until(Duration.ofSeconds(30), "a ProfileCaptured Event on checkout-a1",
+                () -> profileCapturedEvents("checkout-a1").contains("ProfileCaptured"),
+                () -> profileCapturedEvents("checkout-a1"));
+        assertThat(profileCapturedEvents("checkout-a1").lines().filter(l -> l.contains("ProfileCaptured")))
+                .as("one Event for the capture of two profile types").singleElement().asString()
+                .contains("s3://" + BUCKET + "/" + hotCpu).contains("cpu ").contains("of limit").contains("top " + hotTop);
+
+        // One-shot capture of a cool pod with the kubectl plugin, which waits for it and prints its URIs.
+        Kubectl.Result captured = plugin("capture", "checkout-a2", "-n", NS, "--wait", "--timeout", "90s");
+        assertThat(captured.exitCode()).as("%s", captured).isZero();
+        System.out.println("kubectl bolometer capture checkout-a2 -n shop --wait:\n" + captured.stdout());
+        assertThat(keysOf("checkout-a2")).hasSize(2);
+        for (String requested : keysOf("checkout-a2")) {
+            assertThat(captured.stdout()).contains("s3://" + BUCKET + "/" + requested);
+            assertThat(s3.client().headObject(r -> r.bucket(BUCKET).key(requested)).metadata())
+                    .containsEntry("reason", "requested");
+        }
+        assertThat(captured.stdout()).contains("Captured shop/checkout-a2 at ").contains("top: ").contains("grew: ");
+        Await.until(Duration.ofSeconds(30), "a ProfileCaptured Event on checkout-a2",
+                () -> profileCapturedEvents("checkout-a2").contains("requested: s3://"),
+                () -> profileCapturedEvents("checkout-a2"));
+        assertThat(plugin("last", "checkout-a2", "-n", NS).stdout()).contains("s3://" + BUCKET + "/" + keysOf("checkout-a2").get(0))
+                .contains("requested").doesNotContain("checkout-a1");
+        assertThat(plugin("last", "-n", NS).stdout()).contains("checkout-a1").contains("checkout-a2");
+        // --types: only the heap profile this time (profiling.io/capture-types, carried into the assignment).
+        Kubectl.Result heapOnly = plugin("capture", "checkout-a2", "-n", NS, "--types", "heap", "--wait", "--timeout", "90s");
+        assertThat(heapOnly.exitCode()).as("%s", heapOnly).isZero();
+        assertThat(keysOf("checkout-a2")).hasSize(3).filteredOn(k -> k.endsWith("-heap.pprof")).hasSize(2);
+        String newHeap = keysOf("checkout-a2").stream().filter(k -> !heapOnly.stdout().isEmpty()
+                && heapOnly.stdout().contains("s3://" + BUCKET + "/" + k)).collect(java.util.stream.Collectors.joining());
+        assertThat(newHeap).as("%s", heapOnly).endsWith("-heap.pprof").doesNotContain("-cpu.pprof");
+        assertThat(plugin("capture", "checkout-a2", "-n", NS, "--types", "goroutine").stderr())
+                .contains("ProfilingConfig shop/checkout profiles only cpu heap: none of --types goroutine");
+        E2eAgent.createRunning(client, new PodBuilder().withNewMetadata().withName("not-opted-in").withNamespace(NS)
+                .addToLabels("app", "checkout").endMetadata().withNewSpec().withNodeName("node-a").addNewContainer()
+                .withName("app").withImage("sample-app:dev").endContainer().endSpec().build(), "127.0.0.79");
+        assertThat(plugin("capture", "not-opted-in", "-n", NS)).satisfies(r -> assertThat(r.exitCode()).isOne())
+                .extracting(Kubectl.Result::stderr).asString().contains("pod shop/not-opted-in is not opted in");
+        E2eAgent.createRunning(client, new PodBuilder().withNewMetadata().withName("unselected").withNamespace(NS)
+                .addToLabels("app", "cart").addToAnnotations("profiling.io/enabled", "true").endMetadata()
+                .withNewSpec().withNodeName("node-a").addNewContainer().withName("app").withImage("sample-app:dev")
+                .endContainer().endSpec().build(), "127.0.0.78");
+        assertThat(plugin("capture", "unselected", "-n", NS)).satisfies(r -> assertThat(r.exitCode()).isOne())
+                .extracting(Kubectl.Result::stderr).asString().contains("no ProfilingConfig selects pod shop/unselected");
 
         // Deleting the only pod on node-b removes node-b's assignment.
         assertThat(kubectl.run("delete", "pod", "-n", NS, "checkout-b1", "--grace-period=0", "--force").exitCode()).isZero();

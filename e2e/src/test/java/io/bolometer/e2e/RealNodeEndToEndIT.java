@@ -224,6 +224,27 @@ class RealNodeEndToEndIT {
         Kubectl.Result describe = kubectl.run("describe", "pcfg", CONFIG, "-n", "default");
         assertThat(describe.stdout()).as(describe.toString()).containsPattern("Type:\\s+Valid")
                 .containsPattern("Type:\\s+Ready").doesNotContain("Status:  False");
+        // Insight: describe lists the requested capture (its s3:// URI and top function), and the pod got one
+        // ProfileCaptured Event for it (one per capture, whatever the number of profile types).
+        List<String> requested = capturesOf(idlePod, "requested").values().iterator().next();
+        String cpuKey = requested.stream().filter(k -> k.endsWith("-cpu.pprof")).findFirst().orElse(requested.get(0));
+        String top = s3.client().headObject(b -> b.bucket(BUCKET).key(cpuKey)).metadata().get("top-function");
+        assertThat(top).as("top-function of " + cpuKey).isNotBlank();
+        Await.until(Duration.ofSeconds(60), "kubectl describe pcfg to list the requested capture",
+                () -> kubectl.run("describe", "pcfg", CONFIG, "-n", "default").stdout()
+                        .contains("s3://" + BUCKET + "/" + cpuKey),
+                () -> kubectl.run("describe", "pcfg", CONFIG, "-n", "default").stdout());
+        assertThat(kubectl.run("describe", "pcfg", CONFIG, "-n", "default").stdout())
+                .containsPattern("Top:\\s+" + java.util.regex.Pattern.quote(top))
+                .containsPattern("Reason:\\s+requested");
+        Await.until(Duration.ofSeconds(60), "a ProfileCaptured Event on " + idlePod,
+                () -> kubectl.run("get", "events", "-n", "default", "--field-selector",
+                        "reason=ProfileCaptured,involvedObject.name=" + idlePod).stdout().contains("requested: s3://"),
+                () -> kubectl.run("get", "events", "-n", "default").stdout());
+        Kubectl.Result events = kubectl.run("get", "events", "-n", "default", "--field-selector",
+                "reason=ProfileCaptured,involvedObject.name=" + idlePod, "--no-headers");
+        assertThat(events.stdout().lines().filter(l -> l.contains("ProfileCaptured"))).as(events.toString())
+                .singleElement().asString().contains("s3://" + BUCKET + "/").contains("top " + top);
     }
 
     @Test

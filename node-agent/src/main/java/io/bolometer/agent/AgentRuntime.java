@@ -155,10 +155,15 @@ public final class AgentRuntime implements AutoCloseable {
         return new UploadListener() {
             @Override
             public void uploaded(SpooledProfile profile, Duration took) {
+                uploaded(profile, profile.record().objectKey(), took);
+            }
+
+            @Override
+            public void uploaded(SpooledProfile profile, String storedKey, Duration took) {
                 String type = profile.record().metadata().get("profile-type");
                 metrics.uploaded(ProfileType.fromWireName(type), took);
                 afterUpload.run();
-                next.uploaded(profile, took);
+                next.uploaded(profile, storedKey, took);
             }
 
             @Override

@@ -10,6 +10,11 @@ public final class PodAnnotations {
     public static final String PATH = "profiling.io/path";
     /** A new value captures once now, with reason {@code requested}. */
     public static final String CAPTURE = "profiling.io/capture";
+    /**
+     * Optional, with {@link #CAPTURE}: the profile types that capture takes, comma-separated (e.g. {@code cpu,heap});
+     * types the config does not profile are left out. Absent: every type the config lists.
+     */
+    public static final String CAPTURE_TYPES = "profiling.io/capture-types";
 
     public static final int DEFAULT_PORT = 6060;
     public static final String DEFAULT_PATH = "/debug/pprof";

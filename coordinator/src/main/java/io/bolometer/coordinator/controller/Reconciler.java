@@ -6,6 +6,7 @@ import io.bolometer.coordinator.metrics.CoordinatorMetrics;
 import io.bolometer.coordinator.planning.AssignmentBudget;
 import io.bolometer.coordinator.planning.AssignmentDiff;
 import io.bolometer.coordinator.planning.AssignmentPlanner;
+import io.bolometer.coordinator.planning.CaptureEvents;
 import io.bolometer.coordinator.planning.Echo;
 import io.bolometer.coordinator.planning.ConfigSelection;
 import io.bolometer.coordinator.planning.Plan;
@@ -20,6 +21,7 @@ import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentSpec;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
+import io.bolometer.model.v1alpha1.RecentCapture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +68,7 @@ public final class Reconciler implements Runnable {
     private final Set<String> loggedFailures = new HashSet<>();
     private final Set<String> failuresThisPass = new HashSet<>();
     private final StatusAggregator aggregator = new StatusAggregator();
+    private final CaptureEvents captureEvents = new CaptureEvents();
     /** The last Event sent per config (reason + message), so a reconcile does not repeat it. */
     private final Map<String, String> lastEvent = new HashMap<>();
     private final Set<String> reportedProblems = new HashSet<>();
@@ -149,6 +152,7 @@ public final class Reconciler implements Runnable {
             });
             isolated("Event on " + config.id(), () -> emitEvent(config, validation, status));
         }
+        emitCaptureEvents(assignments);
         lastEvent.keySet().retainAll(validations.keySet());
         metrics.assignedTargets(budgeted.assignments().values().stream().mapToInt(s -> s.getTargets().size()).sum());
     }
@@ -230,6 +234,42 @@ public final class Reconciler implements Runnable {
         if (!Objects.equals(lastEvent.get(config.id()), key)) {
             writer.event(config, type, reason, message);
             lastEvent.put(config.id(), key);
+        }
+    }
+
+    /**
+     * One {@value CaptureEvents#REASON} Event per threshold or requested capture the agents list, within
+     * {@link CaptureEvents}' bounds; each send on its own (a failure is retried at the next pass, a 409 means it
+     * was sent already), so neither a slow nor a refusing API server holds up more than this bounded batch.
+     */
+    private void emitCaptureEvents(List<ProfilingAssignment> assignments) {
+        List<RecentCapture> listed = assignments.stream()
+                .filter(a -> a.getStatus() != null && a.getStatus().getConfigs() != null)
+                .flatMap(a -> a.getStatus().getConfigs().stream())
+                .filter(c -> c != null && c.getRecentCaptures() != null)
+                .flatMap(c -> c.getRecentCaptures().stream()).filter(Objects::nonNull).toList();
+        CaptureEvents.Decision decision = captureEvents.due(listed, clock.instant());
+        if (decision.dropped() > 0) {
+            metrics.captureEvents("dropped", decision.dropped());
+            LOG.debug("Left {} ProfileCaptured Events out: over the rate bound", decision.dropped());
+        }
+        if (decision.events().isEmpty()) {
+            return;
+        }
+        Map<String, PodInfo> pods = new HashMap<>();
+        cache.pods().forEach(pod -> pods.put(pod.id(), pod));
+        for (CaptureEvents.CaptureEvent event : decision.events()) {
+            PodInfo pod = pods.get(event.namespace() + "/" + event.pod());
+            boolean[] created = new boolean[1];
+            String failed = isolated("ProfileCaptured Event on pod " + event.namespace() + "/" + event.pod(),
+                    () -> created[0] = writer.namedPodEvent(event.namespace(), event.pod(),
+                            pod == null ? null : pod.uid(), event.name(), CaptureEvents.REASON, event.message()));
+            if (failed != null) {
+                captureEvents.failed(event);
+                metrics.captureEvents("failed", 1);
+            } else {
+                metrics.captureEvents(created[0] ? "sent" : "exists", 1);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -99,6 +100,36 @@ public final class KubeWriter {
                 .withFirstTimestamp(now).withLastTimestamp(now)
                 .withNewSource().withComponent("bolometer-coordinator").endSource().build()).create();
         writes.incrementAndGet();
+    }
+
+    /**
+     * A Normal Event on a pod under a name of the caller's choosing ({@code ProfileCaptured}: derived from the
+     * capture, so the same capture never makes two Events).
+     *
+     * @param uid the pod's uid ({@code kubectl describe pod} matches Events by it), or null when the pod is gone
+     * @return false when an Event of that name exists already (409: another coordinator, or this one before a
+     *     restart, sent it)
+     */
+    public boolean namedPodEvent(String namespace, String pod, String uid, String name, String reason,
+                                 String message) {
+        check();
+        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace).withLabels(MANAGED).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Pod")
+                    .withNamespace(namespace).withName(pod).withUid(uid).endInvolvedObject()
+                    .withType("Normal").withReason(reason).withMessage(message).withCount(1)
+                    .withFirstTimestamp(now).withLastTimestamp(now)
+                    .withNewSource().withComponent("bolometer-coordinator").endSource().build()).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+        writes.incrementAndGet();
+        return true;
     }
 
     /** Writes made since start (for tests and the metric). */

@@ -25,6 +25,9 @@ public final class CoordinatorMetrics {
         for (String result : new String[] {"success", "error", "skipped"}) {
             reconciles(result);
         }
+        for (String result : new String[] {"sent", "exists", "dropped", "failed"}) {
+            captureEvents(result, 0);
+        }
     }
 
     public void reconciled(String result, Duration took) {
@@ -35,6 +38,12 @@ public final class CoordinatorMetrics {
 
     public void kubeError() {
         kubeErrors.increment();
+    }
+
+    /** A {@code ProfileCaptured} Event: {@code sent}, {@code exists} (409), {@code dropped} (rate bound), {@code failed}. */
+    public void captureEvents(String result, int count) {
+        Counter.builder("profiling.capture.events").tag("result", result)
+                .description("ProfileCaptured Events on pods by result").register(registry).increment(count);
     }
 
     public void assignedTargets(int count) {

@@ -33,6 +33,8 @@ public final class AssignedTargets {
         target.setPort(endpoint.port());
         target.setPath(endpoint.path());
         target.setCaptureToken(endpoint.captureToken());
+        target.setCaptureTypes(endpoint.captureToken() == null || endpoint.captureTypes().isEmpty() ? null
+                : endpoint.captureTypes());
         ServiceNames.Owner owner = pod.ownerName() == null ? null : new ServiceNames.Owner(pod.ownerKind(), pod.ownerName());
         target.setService(ServiceNames.derive(pod.labels(), owner, pod.name()));
         // Only the labels the object metadata could hold (a pod's 9,000 labels can't inflate the assignment); sorted,

@@ -1,6 +1,9 @@
 package io.bolometer.coordinator.planning;
 
 import io.bolometer.model.PodAnnotations;
+import io.bolometer.model.ProfileType;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +33,19 @@ public final class PodAnnotationsParser {
         }
     }
 
-    /** The pprof port and root path of a pod, and its current one-shot capture token (or null). */
-    public record PprofEndpoint(int port, String path, String captureToken) {
+    /**
+     * The pprof port and root path of a pod, its current one-shot capture token (or null) and the types that
+     * capture takes (empty: all the config's).
+     */
+    public record PprofEndpoint(int port, String path, String captureToken, List<ProfileType> captureTypes) {
+        public PprofEndpoint {
+            captureTypes = captureTypes == null ? List.of() : List.copyOf(captureTypes);
+        }
+
+        /** An endpoint whose capture, if any, takes every type. */
+        public PprofEndpoint(int port, String path, String captureToken) {
+            this(port, path, captureToken, List.of());
+        }
     }
 
     private PodAnnotationsParser() {
@@ -47,7 +61,9 @@ public final class PodAnnotationsParser {
         Integer port = port(annotations.get(PodAnnotations.PORT), problems);
         String path = path(annotations.get(PodAnnotations.PATH), problems);
         String token = captureToken(annotations.get(PodAnnotations.CAPTURE), problems);
-        PprofEndpoint endpoint = port == null || path == null ? null : new PprofEndpoint(port, path, token);
+        List<ProfileType> types = token == null ? List.of()
+                : captureTypes(annotations.get(PodAnnotations.CAPTURE_TYPES), problems);
+        PprofEndpoint endpoint = port == null || path == null ? null : new PprofEndpoint(port, path, token, types);
         return new Result(endpoint, problems);
     }
 
@@ -102,6 +118,24 @@ public final class PodAnnotationsParser {
             return "may contain only letters, digits, '/' and -._~!$&'()*+,;=:@%";
         }
         return null;
+    }
+
+    /** The types of a requested capture: known type names, comma-separated, each once; else all types. */
+    private static List<ProfileType> captureTypes(String raw, List<String> problems) {
+        if (raw == null || raw.isBlank()) {
+            return List.of();
+        }
+        Set<ProfileType> types = new LinkedHashSet<>();
+        for (String name : raw.split(",", -1)) {
+            try {
+                types.add(ProfileType.fromWireName(name));
+            } catch (IllegalArgumentException unknown) {
+                problems.add(PodAnnotations.CAPTURE_TYPES + " " + Echo.quote(raw) + " is not a comma-separated list"
+                        + " of heap, cpu, goroutine, mutex, block, allocs; the capture takes every type");
+                return List.of();
+            }
+        }
+        return List.copyOf(types);
     }
 
     private static String captureToken(String raw, List<String> problems) {

@@ -4,6 +4,7 @@ import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus.ConfigCounters;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
+import io.bolometer.model.v1alpha1.RecentCapture;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -11,13 +12,17 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Folds what the agents wrote into their assignments' status into one config's status: matched pods, nodes,
- * capture/upload/error counters summed over nodes, newest capture time, and the {@code Valid}/{@code Ready}
+ * capture/upload/error counters summed over nodes, newest capture time, the newest captures stored (Insight),
+ * and the {@code Valid}/{@code Ready}
  * conditions (keeping {@code lastTransitionTime} while a condition's status is unchanged).
  */
 public final class StatusAggregator {
@@ -61,6 +66,7 @@ public final class StatusAggregator {
         status.setUploadsTotal(counters.stream().mapToLong(c -> orZero(c.getUploads())).sum());
         status.setErrorsTotal(counters.stream().mapToLong(c -> orZero(c.getErrors())).sum());
         status.setLastCaptureTime(lastCaptureTime(previous, counters));
+        status.setRecentCaptures(recentCaptures(previous, counters));
 
         String transition = now.truncatedTo(ChronoUnit.SECONDS).toString();
         Condition validCondition = valid
@@ -113,7 +119,32 @@ public final class StatusAggregator {
         return newest.map(Instant::toString).orElse(null);
     }
 
-    private static Optional<Instant> parse(String time) {
+    /**
+     * The newest {@value RecentCapture#MAX_ENTRIES} profiles stored for this config on any node, newest first (by
+     * capture time, then URI), each once; those already reported stay until newer ones push them out, so a node
+     * that went away does not take its captures off the list. Null when there are none.
+     */
+    static List<RecentCapture> recentCaptures(ProfilingConfigStatus previous, List<ConfigCounters> counters) {
+        Map<String, RecentCapture> byUri = new LinkedHashMap<>();
+        counters.stream().filter(c -> c.getRecentCaptures() != null).flatMap(c -> c.getRecentCaptures().stream())
+                .filter(StatusAggregator::listable).forEach(e -> byUri.putIfAbsent(e.getUri(), e));
+        if (previous != null && previous.getRecentCaptures() != null) {
+            previous.getRecentCaptures().stream().filter(StatusAggregator::listable)
+                    .forEach(e -> byUri.putIfAbsent(e.getUri(), e));
+        }
+        List<RecentCapture> newest = byUri.values().stream()
+                .sorted(Comparator.comparing((RecentCapture e) -> parse(e.getTime()).orElse(Instant.EPOCH))
+                        .thenComparing(RecentCapture::getUri).reversed())
+                .limit(RecentCapture.MAX_ENTRIES).toList();
+        return newest.isEmpty() ? null : newest;
+    }
+
+    private static boolean listable(RecentCapture entry) {
+        return entry != null && entry.getUri() != null && !entry.getUri().isBlank();
+    }
+
+    /** An RFC 3339 time as an instant; empty when blank or unreadable. */
+    static Optional<Instant> parse(String time) {
         if (time == null || time.isBlank()) {
             return Optional.empty();
         }

@@ -8,7 +8,9 @@ import io.bolometer.coordinator.kube.LeaderElection;
 import io.bolometer.coordinator.testing.MockApiCoordinator;
 import io.bolometer.testing.Await;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
+import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
+import io.bolometer.model.v1alpha1.RecentCapture;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -132,5 +134,58 @@ class ReconcilerKubeTest {
         assertThat(events).singleElement().extracting(Event::getMessage)
                 .isEqualTo("Invalid spec: cpuProfileSeconds (30) must be shorter than checkIntervalSeconds (10)");
         assertThat(assignment("node-a")).isNull();
+    }
+
+    @Test
+    void foldsTheAgentsRecentCapturesIntoTheConfigAndSendsOneProfileCapturedEventPerCaptureOnce() throws Exception {
+        config("checkout", "");
+        pod("a", "node-a");
+        startCoordinator();
+        Await.until(Duration.ofSeconds(20), "node-a's assignment", () -> assignment("node-a") != null);
+        String time = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String stamp = time.replaceAll("[-:TZ]", "");
+        String evidence = "cpu 93.4% of limit \u2265 80%";
+        ProfilingAssignmentStatus.ConfigCounters counters = new ProfilingAssignmentStatus.ConfigCounters("shop/checkout",
+                2L, 2L, 0L, time);
+        counters.setRecentCaptures(List.of(
+                new RecentCapture(time, "shop", "a", "node-a", "heap", "threshold-exceeded",
+                        "s3://profiles/p/" + stamp + "-a-heap.pprof", evidence, "main.growHeap 40%", "no baseline"),
+                new RecentCapture(time, "shop", "a", "node-a", "cpu", "threshold-exceeded",
+                        "s3://profiles/p/" + stamp + "-a-cpu-2.pprof", evidence, "main.burnCPU 66.3%",
+                        "main.burnCPU +61.2 pts vs 12:03")));
+        ProfilingAssignmentStatus status = new ProfilingAssignmentStatus();
+        status.setConfigs(List.of(counters));
+        client.resources(ProfilingAssignment.class).withName("node-a").editStatus(a -> {
+            a.setStatus(status);
+            return a;
+        });
+
+        Await.until(Duration.ofSeconds(20), "the recent captures in the config's status", () -> {
+            ProfilingConfig c = client.resources(ProfilingConfig.class).inNamespace("shop").withName("checkout").get();
+            return c.getStatus() != null && c.getStatus().getRecentCaptures() != null;
+        });
+        assertThat(client.resources(ProfilingConfig.class).inNamespace("shop").withName("checkout").get().getStatus()
+                .getRecentCaptures()).extracting(RecentCapture::getUri).containsExactlyInAnyOrder(
+                        "s3://profiles/p/" + stamp + "-a-cpu-2.pprof", "s3://profiles/p/" + stamp + "-a-heap.pprof");
+        Await.until(Duration.ofSeconds(20), "a ProfileCaptured event", () -> !captured().isEmpty());
+        assertThat(captured()).singleElement().satisfies(e -> {
+            assertThat(e.getMessage()).isEqualTo(evidence + ": s3://profiles/p/" + stamp + "-a-cpu-2.pprof (+1 more)"
+                    + " \u2014 top main.burnCPU 66.3% (main.burnCPU +61.2 pts vs 12:03)");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("a");
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
+            assertThat(e.getMetadata().getName()).isEqualTo("a.captured-" + stamp);
+        });
+
+        coordinator.close();
+        coordinator = null;
+        startCoordinator();
+        settledWrites();
+        assertThat(captured()).as("a restarted coordinator sends no second Event for the capture").hasSize(1);
+        assertThat(coordinator.scrape()).contains("profiling_capture_events_total{result=\"exists\"} 1.0");
+    }
+
+    private List<Event> captured() {
+        return client.v1().events().inNamespace("shop").list().getItems().stream()
+                .filter(e -> "ProfileCaptured".equals(e.getReason())).toList();
     }
 }

@@ -153,6 +153,30 @@ class CrdKubeApiIT {
     }
 
     @Test
+    void theStatusListsAtMostTenRecentCapturesWithBoundedStrings() {
+        String name = client.genericKubernetesResources(CONFIGS).inNamespace(NS).resource(config(validSpec())).create().getMetadata().getName();
+        var configs = client.resources(ProfilingConfig.class).inNamespace(NS);
+        ProfilingConfig config = configs.withName(name).get();
+        java.util.function.IntFunction<io.bolometer.model.v1alpha1.RecentCapture> capture = i ->
+                new io.bolometer.model.v1alpha1.RecentCapture("2026-12-06T12:00:0" + (i % 10) + "Z", "shop", "checkout-" + i,
+                        "node-a", "cpu", "requested", "s3://b/k" + i, null, "main.burnCPU 66%", "no baseline");
+        ProfilingConfigStatus status = new ProfilingConfigStatus();
+        status.setRecentCaptures(java.util.stream.IntStream.range(0, 10).mapToObj(capture).toList());
+        config.setStatus(status);
+        assertThat(configs.resource(config).updateStatus().getStatus().getRecentCaptures()).hasSize(10)
+                .first().isEqualTo(capture.apply(0));
+
+        ProfilingConfig eleven = configs.withName(name).get();
+        eleven.getStatus().setRecentCaptures(java.util.stream.IntStream.range(0, 11).mapToObj(capture).toList());
+        assertThatThrownBy(() -> configs.resource(eleven).updateStatus()).isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("status.recentCaptures");
+        ProfilingConfig longTop = configs.withName(name).get();
+        longTop.getStatus().getRecentCaptures().get(0).setTop("x".repeat(101));
+        assertThatThrownBy(() -> configs.resource(longTop).updateStatus()).isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("status.recentCaptures.top in body should be at most 100 chars long");
+    }
+
+    @Test
     void assignmentsAreClusterScopedAndNamedAfterTheirNode() {
         ProfilingAssignment assignment = new ProfilingAssignment();
         assignment.setMetadata(new ObjectMetaBuilder().withName("node-a").build());

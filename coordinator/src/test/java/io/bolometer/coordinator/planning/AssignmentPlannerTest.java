@@ -199,6 +199,18 @@ class AssignmentPlannerTest {
     }
 
     @Test
+    void carriesTheTypesOfARequestedCaptureWithItsToken() {
+        Plan plan = plan(List.of(Configs.in("shop", "all").build()),
+                Pods.running("shop", "a").annotations(PodAnnotations.CAPTURE, "t-1", PodAnnotations.CAPTURE_TYPES,
+                        "heap,cpu").build(),
+                Pods.running("shop", "b").annotations(PodAnnotations.CAPTURE_TYPES, "heap").build());
+
+        assertThat(plan.assignments().get("node-a").getTargets())
+                .extracting(AssignedTarget::getName, AssignedTarget::getCaptureTypes)
+                .containsExactly(tuple("a", List.of(ProfileType.HEAP, ProfileType.CPU)), tuple("b", null));
+    }
+
+    @Test
     void copiesLabelsAndUidIntoTheTarget() {
         Plan plan = plan(List.of(Configs.in("shop", "all").build()),
                 Pods.running("shop", "a").labels("app", "checkout", "team", "payments").build());

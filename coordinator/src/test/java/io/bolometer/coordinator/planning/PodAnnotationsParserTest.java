@@ -50,6 +50,29 @@ class PodAnnotationsParserTest {
     }
 
     @Test
+    void readsTheTypesOfARequestedCaptureEachOnceInTheirOrder() {
+        PodAnnotationsParser.Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "t-1",
+                "profiling.io/capture-types", "cpu,Heap, cpu"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.endpoint().captureTypes()).containsExactly(io.bolometer.model.ProfileType.CPU,
+                io.bolometer.model.ProfileType.HEAP);
+        assertThat(PodAnnotationsParser.parse(Map.of("profiling.io/capture-types", "cpu")).endpoint().captureTypes())
+                .as("without a token there is no capture to type").isEmpty();
+    }
+
+    @Test
+    void anUnknownCaptureTypeIsReportedAndTheCaptureTakesEveryType() {
+        PodAnnotationsParser.Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "t-1",
+                "profiling.io/capture-types", "cpu,trace"));
+
+        assertThat(result.endpoint().captureToken()).isEqualTo("t-1");
+        assertThat(result.endpoint().captureTypes()).isEmpty();
+        assertThat(result.problems()).singleElement().asString().startsWith("profiling.io/capture-types \"cpu,trace\"")
+                .endsWith("the capture takes every type");
+    }
+
+    @Test
     void ignoresAnOverlongCaptureTokenButKeepsThePod() {
         Result result = PodAnnotationsParser.parse(Map.of("profiling.io/capture", "x".repeat(64)));
 

@@ -8,6 +8,7 @@ import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus.ConfigCounters;
 import io.bolometer.model.v1alpha1.ProfilingConfig;
 import io.bolometer.model.v1alpha1.ProfilingConfigStatus;
+import io.bolometer.model.v1alpha1.RecentCapture;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
@@ -58,6 +59,52 @@ class StatusAggregatorTest {
         assertThat(status.getErrorsTotal()).isEqualTo(1L);
         assertThat(status.getLastCaptureTime()).isEqualTo("2024-05-01T09:30:00Z");
         assertThat(status.getObservedGeneration()).isEqualTo(3L);
+    }
+
+    private static ConfigCounters withRecent(String config, RecentCapture... recent) {
+        ConfigCounters counters = new ConfigCounters(config, 1L, 1L, 0L, null);
+        counters.setRecentCaptures(List.of(recent));
+        return counters;
+    }
+
+    private static RecentCapture recent(String node, String time, String type) {
+        return new RecentCapture(time, "shop", "checkout-" + node, node, type, "threshold-exceeded",
+                "s3://b/" + node + "/" + time + "-" + type + ".pprof", "cpu 93% of limit \u2265 80%", "main.burnCPU 66%",
+                "no baseline");
+    }
+
+    @Test
+    void foldsTheNodesRecentCapturesIntoTheTenNewestOfTheConfigNewestFirst() {
+        List<RecentCapture> nodeA = new ArrayList<>();
+        List<RecentCapture> nodeB = new ArrayList<>();
+        for (int minute = 0; minute < 8; minute++) {
+            nodeA.add(0, recent("node-a", "2024-05-01T09:0" + minute + ":00Z", "cpu"));
+            nodeB.add(0, recent("node-b", "2024-05-01T09:0" + minute + ":30Z", "heap"));
+        }
+        List<ProfilingAssignment> assignments = List.of(
+                assignment("node-a", withRecent("shop/checkout", nodeA.toArray(RecentCapture[]::new)),
+                        withRecent("shop/cart", recent("node-a", "2024-05-01T09:59:00Z", "cpu"))),
+                assignment("node-b", withRecent("shop/checkout", nodeB.toArray(RecentCapture[]::new))));
+
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(2, 2), assignments, T0);
+
+        assertThat(status.getRecentCaptures()).hasSize(RecentCapture.MAX_ENTRIES)
+                .extracting(RecentCapture::getTime).startsWith("2024-05-01T09:07:30Z", "2024-05-01T09:07:00Z",
+                        "2024-05-01T09:06:30Z").endsWith("2024-05-01T09:03:00Z").doesNotContain("2024-05-01T09:59:00Z");
+    }
+
+    @Test
+    void keepsRecentCapturesOfANodeThatWentAwayUntilNewerOnesPushThemOut() {
+        config.setStatus(aggregator.aggregate(config, Validation.VALID, selection(1, 1), List.of(assignment("node-a",
+                withRecent("shop/checkout", recent("node-a", "2024-05-01T09:00:00Z", "cpu")))), T0));
+
+        ProfilingConfigStatus status = aggregator.aggregate(config, Validation.VALID, selection(1, 1), List.of(
+                assignment("node-b", withRecent("shop/checkout", recent("node-b", "2024-05-01T09:05:00Z", "cpu"),
+                        recent("node-a", "2024-05-01T09:00:00Z", "cpu")))), T1);
+
+        assertThat(status.getRecentCaptures()).extracting(RecentCapture::getNode).containsExactly("node-b", "node-a");
+        assertThat(aggregator.aggregate(Configs.in("shop", "checkout").generation(3).build(), Validation.VALID,
+                selection(1, 1), List.of(), T1).getRecentCaptures()).as("none listed anywhere").isNull();
     }
 
     @Test

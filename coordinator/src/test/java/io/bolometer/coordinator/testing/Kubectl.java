@@ -20,6 +20,11 @@ public final class Kubectl {
         this.workDir = workDir;
     }
 
+    /** The kubectl binary (for running kubectl plugins, which kubectl finds on the PATH, with this binary first). */
+    public Path binary() {
+        return binary;
+    }
+
     /** What one kubectl call did. */
     public record Result(List<String> args, int exitCode, String stdout, String stderr) {
         public boolean succeeded() {

@@ -75,6 +75,7 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
     // Guarded by this.
     private final Map<String, Counters> configs = new HashMap<>();
     private final Map<String, PodState> pods = new HashMap<>();
+    private final RecentCaptures recent = new RecentCaptures();
     private String name;
     private String uid;
     private Long generation;
@@ -116,6 +117,7 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
         podIds = nullSafe(assignment.getSpec().getTargets()).stream().map(AssignmentStatusReporter::podId)
                 .collect(Collectors.toCollection(TreeSet::new)).stream().toList();
         pods.keySet().retainAll(podIds);
+        recent.retain(new java.util.HashSet<>(configIds));
         continueCounters(assignment.getStatus());
         AssignmentTargets.statusTokens(assignment.getStatus()).forEach((pod, token) -> {
             if (podIds.contains(pod)) {
@@ -137,6 +139,7 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
                     || !configIds.contains(written.getConfig())) {
                 continue;
             }
+            recent.continueFrom(written.getConfig(), written.getRecentCaptures());
             Counters counters = new Counters();
             counters.captures = nonNegative(written.getCaptures());
             counters.uploads = nonNegative(written.getUploads());
@@ -195,10 +198,19 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
     }
 
     @Override
-    public synchronized void uploaded(SpooledProfile profile, Duration took) {
+    public void uploaded(SpooledProfile profile, Duration took) {
+        uploaded(profile, profile.record().objectKey(), took);
+    }
+
+    /** Counts the upload and lists the profile, under the key actually written, among the config's recent captures. */
+    @Override
+    public synchronized void uploaded(SpooledProfile profile, String storedKey, Duration took) {
         String source = profile.record().source();
         if (source != null) {
             configs.computeIfAbsent(source, c -> new Counters()).uploads++;
+            if (configIds.contains(source)) {
+                recent.stored(profile.record(), storedKey);
+            }
         }
     }
 
@@ -227,7 +239,9 @@ public final class AssignmentStatusReporter implements ProfileCollector.CaptureL
         List<ConfigCounters> counters = new ArrayList<>();
         for (String id : configIds) {
             Counters c = configs.getOrDefault(id, new Counters());
-            counters.add(new ConfigCounters(id, c.captures, c.uploads, c.errors, time(c.lastCapture)));
+            ConfigCounters written = new ConfigCounters(id, c.captures, c.uploads, c.errors, time(c.lastCapture));
+            written.setRecentCaptures(recent.of(id));
+            counters.add(written);
         }
         status.setConfigs(counters);
         List<TargetState> targets = new ArrayList<>();

@@ -129,7 +129,7 @@ public final class AssignmentTargets {
                 targets.add(new ProfilingTarget(configId, pod, node, baseUrl, path, service(assigned),
                         assigned.getLabels() == null ? Map.of() : assigned.getLabels(), limits(assigned),
                         TargetSettings.from(config.toSpec()), store(s3), s3.prefixOrDefault(), 0,
-                        first ? token : null));
+                        first ? token : null, first && token != null ? nullSafe(assigned.getCaptureTypes()) : List.of()));
                 first = false;
             }
         }

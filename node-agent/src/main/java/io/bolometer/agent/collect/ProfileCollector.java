@@ -179,7 +179,11 @@ public final class ProfileCollector {
     private CompletableFuture<CaptureSummary> captureAll(ProfilingTarget target, CaptureReason reason, Instant triggerTime,
                                                          TriggerEvidence evidence) {
         Capture capture = new Capture(target, reason, triggerTime, evidence);
-        List<ProfileType> types = target.settings().profileTypes();
+        List<ProfileType> types = target.typesFor(reason == CaptureReason.REQUESTED);
+        if (types.isEmpty()) {
+            LOG.info("Requested capture of {} takes nothing: it asked for {}, the config profiles {}", target.pod(),
+                    target.captureTypes(), target.settings().profileTypes());
+        }
         List<CompletableFuture<TypeResult>> results = new ArrayList<>();
         if (types.contains(ProfileType.CPU)) {
             results.add(captureOne(capture, ProfileType.CPU));
@@ -278,7 +282,8 @@ public final class ProfileCollector {
                 insight.metadata());
         try {
             spool.commit(slot, new SpoolRecord(key, target.store(), meta.metadata(), meta.tags(),
-                    target.configId(), target.store() instanceof StoreLocation.Directory ? insight.document() : null));
+                    target.configId(), target.store() instanceof StoreLocation.Directory ? insight.document() : null,
+                    insight.grewLine()));
         } catch (SpoolFullException e) {
             spool.discard(slot);
             return spoolFull(target, type, e);

@@ -23,6 +23,7 @@ import java.util.Map;
 public record ProfileInsight(TriggerEvidence evidence, ProfileSummary summary, Comparison comparison) {
 
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
     public ProfileInsight {
         if ((summary == null) != (comparison == null)) {
@@ -38,6 +39,26 @@ public record ProfileInsight(TriggerEvidence evidence, ProfileSummary summary, C
     /** The {@code .summary.json} document, or null without a summary. */
     public JsonNode document() {
         return summary == null ? null : SummaryJson.document(summary, comparison, evidence);
+    }
+
+    /**
+     * What grew most, for the assignment status and the {@code ProfileCaptured} Event: {@code main.burnCPU +61.2
+     * pts vs 12:03} (the baseline's time, UTC), {@code nothing grew vs 12:03} or {@code no baseline}; null without
+     * a summary.
+     */
+    public String grewLine() {
+        if (summary == null) {
+            return null;
+        }
+        if (!(comparison instanceof Comparison.AgainstBaseline against)) {
+            return "no baseline";
+        }
+        String when = MINUTE.format(against.time());
+        if (against.grew().isEmpty()) {
+            return "nothing grew vs " + when;
+        }
+        Growth most = against.grew().get(0);
+        return most.function() + " +" + TriggerEvidence.formatPercent(most.points()) + " pts vs " + when;
     }
 
     /**

@@ -2,7 +2,9 @@ package io.bolometer.agent.targets;
 
 import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.model.ProfileType;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,11 +20,21 @@ import java.util.Objects;
  * @param captureToken the pod's {@code profiling.io/capture} value when it still needs a capture, else null: a
  *     {@code requested} capture runs when a target first shows a token or its token changes, so cluster mode
  *     passes only tokens not yet handled (by this agent or, per the assignment status, a previous run)
+ * @param captureTypes the types the requested capture takes ({@code profiling.io/capture-types}, those the config
+ *     profiles); empty: every type of the config
  */
 public record ProfilingTarget(String configId, PodRef pod, String node, URI baseUrl, String pprofPath,
                               String service, Map<String, String> labels, ResourceLimits limits,
                               TargetSettings settings, StoreLocation store, String prefix, long pid,
-                              String captureToken) {
+                              String captureToken, List<ProfileType> captureTypes) {
+
+    /** A target whose requested capture, if any, takes every type of the config. */
+    public ProfilingTarget(String configId, PodRef pod, String node, URI baseUrl, String pprofPath, String service,
+                           Map<String, String> labels, ResourceLimits limits, TargetSettings settings,
+                           StoreLocation store, String prefix, long pid, String captureToken) {
+        this(configId, pod, node, baseUrl, pprofPath, service, labels, limits, settings, store, prefix, pid,
+                captureToken, List.of());
+    }
 
     public ProfilingTarget {
         Objects.requireNonNull(configId, "configId");
@@ -32,6 +44,16 @@ public record ProfilingTarget(String configId, PodRef pod, String node, URI base
             throw new IllegalArgumentException("pprof base URL must be http://<pod IP>:<port>, got " + baseUrl);
         }
         labels = Map.copyOf(labels);
+        captureTypes = captureTypes == null ? List.of() : List.copyOf(captureTypes);
+    }
+
+    /**
+     * The types a capture for {@code requested} (a one-shot annotation) or not takes: the config's, or for a
+     * requested capture those of {@link #captureTypes()} the config profiles (possibly none).
+     */
+    public List<ProfileType> typesFor(boolean requested) {
+        List<ProfileType> all = settings.profileTypes();
+        return !requested || captureTypes.isEmpty() ? all : all.stream().filter(captureTypes::contains).toList();
     }
 
     /** Identity of the (config, pod) pair: cooldowns and periodic phases are kept per key. */

@@ -42,16 +42,17 @@ public final class DirectoryProfileSink implements ProfileSink {
     }
 
     @Override
-    public CompletableFuture<Void> store(StoredProfile profile) {
+    public CompletableFuture<String> store(StoredProfile profile) {
         Path target;
         try {
             target = resolve(profile.objectKey());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return CompletableFuture.runAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 write(profile, target);
+                return profile.objectKey();
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not store " + profile.objectKey() + " in " + root, e);
             }

@@ -8,8 +8,11 @@ public interface ProfileSink extends AutoCloseable {
     /**
      * Stores the body under its key with its metadata and tags. Storing the same profile again is harmless
      * (idempotent); S3 never replaces another capture's object (conditional upload, next free suffix).
+     *
+     * @return completes with the key actually written: the profile's own, or with the {@code -2}, {@code -3} …
+     *     suffix a conditional upload took because another capture holds the key
      */
-    CompletableFuture<Void> store(StoredProfile profile);
+    CompletableFuture<String> store(StoredProfile profile);
 
     /**
      * Cleans up what an interrupted earlier store of the same key may have left behind (S3: multipart uploads

@@ -109,11 +109,11 @@ public final class S3ProfileSink implements ProfileSink {
      * plain PUTs from then on (logged once).
      */
     @Override
-    public CompletableFuture<Void> store(StoredProfile profile) {
+    public CompletableFuture<String> store(StoredProfile profile) {
         return storeAt(profile, profile.objectKey(), 0);
     }
 
-    private CompletableFuture<Void> storeAt(StoredProfile profile, String key, int suffixesTried) {
+    private CompletableFuture<String> storeAt(StoredProfile profile, String key, int suffixesTried) {
         boolean conditionalNow = conditional;
         return takenBeforeMultipart(profile, key).thenCompose(taken -> taken
                 ? CompletableFuture.<Void>failedFuture(S3Exception.builder().statusCode(412).message("key taken").build())
@@ -123,16 +123,16 @@ public final class S3ProfileSink implements ProfileSink {
                     LOG.info("Stored s3://{}/{} under the next free suffix: {} holds another capture",
                             location.bucket(), key, profile.objectKey());
                 }
-                return CompletableFuture.<Void>completedFuture(null);
+                return CompletableFuture.completedFuture(key);
             }
             int status = statusOf(error);
             if (status == 412) {
                 return isThisProfile(profile, key).thenCompose(ours -> {
                     if (ours) {
-                        return CompletableFuture.<Void>completedFuture(null);
+                        return CompletableFuture.completedFuture(key);
                     }
                     if (suffixesTried >= MAX_SUFFIXES) {
-                        return CompletableFuture.<Void>failedFuture(new KeyTakenException(location.bucket(), key));
+                        return CompletableFuture.<String>failedFuture(new KeyTakenException(location.bucket(), key));
                     }
                     ProfileType type = ProfileType.fromWireName(profile.metadata().get(ObjectMetadata.PROFILE_TYPE));
                     String next = ProfileKeys.withSequence(key, type, ProfileKeys.sequenceOf(key, type) + 1);
@@ -145,7 +145,7 @@ public final class S3ProfileSink implements ProfileSink {
                         + " so a key taken by another agent's capture could be replaced", location);
                 return storeAt(profile, key, suffixesTried);
             }
-            return CompletableFuture.<Void>failedFuture(error);
+            return CompletableFuture.<String>failedFuture(error);
         }).thenCompose(next -> next);
     }
 

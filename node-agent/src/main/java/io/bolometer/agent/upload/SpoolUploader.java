@@ -212,7 +212,7 @@ public final class SpoolUploader implements AutoCloseable {
         inFlight++;
         inFlightByStore.merge(entry.record().store(), 1, Integer::sum);
         Instant startedAt = clock.instant();
-        CompletableFuture<Void> stored;
+        CompletableFuture<String> stored;
         try {
             ProfileSink sink = sinks.apply(entry.record().store());
             StoredProfile profile = entry.toStored();
@@ -232,16 +232,16 @@ public final class SpoolUploader implements AutoCloseable {
         }
         Duration timeout = UPLOAD_TIMEOUT.plusSeconds(entry.sizeBytes() / (1024 * 1024));
         stored.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
-                .whenComplete((ignored, error) -> run(() -> finished(entry, startedAt, error)));
+                .whenComplete((key, error) -> run(() -> finished(entry, startedAt, key, error)));
     }
 
-    private void finished(SpooledProfile entry, Instant startedAt, Throwable error) {
+    private void finished(SpooledProfile entry, Instant startedAt, String storedKey, Throwable error) {
         inFlight--;
         busy.remove(entry.id());
         StoreLocation store = entry.record().store();
         inFlightByStore.merge(store, -1, Integer::sum);
         if (error == null) {
-            succeeded(entry, startedAt, store);
+            succeeded(entry, startedAt, storedKey == null ? entry.record().objectKey() : storedKey, store);
         } else {
             spool.release(entry);
             Throwable cause = UploadFailureLog.unwrap(error);
@@ -257,7 +257,7 @@ public final class SpoolUploader implements AutoCloseable {
         pump();
     }
 
-    private void succeeded(SpooledProfile entry, Instant startedAt, StoreLocation store) {
+    private void succeeded(SpooledProfile entry, Instant startedAt, String storedKey, StoreLocation store) {
         try {
             spool.remove(entry);
         } catch (RuntimeException e) {
@@ -268,7 +268,7 @@ public final class SpoolUploader implements AutoCloseable {
         retries.succeeded(entry.id(), store);
         failures.succeeded(store.toString());
         Duration took = Duration.between(startedAt, clock.instant());
-        notify(() -> listener.uploaded(entry, took));
+        notify(() -> listener.uploaded(entry, storedKey, took));
     }
 
     /** A refusal that retrying won't change: a 4xx other than 408 (timeout) and 429 (slow down), or no free key. */

@@ -9,6 +9,15 @@ public interface UploadListener {
     /** A profile is stored and removed from the spool; {@code took} is from upload start to completion. */
     void uploaded(SpooledProfile profile, Duration took);
 
+    /**
+     * As {@link #uploaded(SpooledProfile, Duration)}, naming the key actually written ({@code storedKey}), which
+     * differs from the record's when a conditional upload took a {@code -2}, {@code -3} … suffix. The uploader
+     * calls this one; by default it forwards to the other.
+     */
+    default void uploaded(SpooledProfile profile, String storedKey, Duration took) {
+        uploaded(profile, took);
+    }
+
     /** An upload attempt failed; the profile stays in the spool and is retried. {@code attempt} counts from 1. */
     void failed(SpooledProfile profile, Throwable cause, int attempt);
 

@@ -83,6 +83,70 @@ class AssignmentStatusReporterTest {
         return new SpooledProfile("id", Path.of("/spool/id.pprof"), 10, record, T0);
     }
 
+    private static SpooledProfile stored(String pod, String type, String reason, Map<String, String> insight,
+                                         String grew) {
+        Map<String, String> metadata = new java.util.HashMap<>(Map.of("pod-namespace", "shop", "pod-name", pod,
+                "profile-type", type, "reason", reason, "timestamp", "2026-11-25T10:15:30Z", "node", "node-a"));
+        metadata.putAll(insight);
+        SpoolRecord record = new SpoolRecord("profiles/2026-11-25/checkout/20261125101530-" + pod + "-" + type + ".pprof",
+                new StoreLocation.S3("bucket-hot", null, null, false), metadata, Map.of(), "shop/hot", null, grew);
+        return new SpooledProfile("id", Path.of("/spool/id.pprof"), 10, record, T0);
+    }
+
+    private static final Map<String, String> HOT = Map.of("trigger-resource", "cpu", "trigger-percent", "93.4",
+            "trigger-threshold-percent", "80", "trigger-basis", "limit", "top-function", "main.burnCPU",
+            "top-percent", "66.3");
+
+    @Test
+    void listsEachStoredProfileOfAConfigUnderTheKeyActuallyWrittenWithEvidenceTopAndGrew() {
+        SpooledProfile cpu = stored("checkout-1", "cpu", "threshold-exceeded", HOT, "main.burnCPU +61.2 pts vs 10:03");
+        String written = "profiles/2026-11-25/checkout/20261125101530-checkout-1-cpu-2.pprof";
+
+        reporter.uploaded(cpu, written, Duration.ofMillis(30));
+
+        List<io.bolometer.model.v1alpha1.RecentCapture> recent = counters(reporter.status(), "shop/hot")
+                .getRecentCaptures();
+        assertThat(recent).containsExactly(new io.bolometer.model.v1alpha1.RecentCapture("2026-11-25T10:15:30Z",
+                "shop", "checkout-1", "node-a", "cpu", "threshold-exceeded", "s3://bucket-hot/" + written,
+                "cpu 93.4% of limit \u2265 80%", "main.burnCPU 66.3%", "main.burnCPU +61.2 pts vs 10:03"));
+        assertThat(counters(reporter.status(), "platform/all").getRecentCaptures()).as("another config").isNull();
+    }
+
+    @Test
+    void keepsTheTenNewestStoredProfilesPerConfigNewestFirstWithEveryStringCut() {
+        String longName = "github.com/example/" + "x".repeat(300) + ".(*Server).handle";
+        for (int i = 0; i < 14; i++) {
+            reporter.uploaded(stored("checkout-" + i, "heap", "on-demand",
+                    Map.of("top-function", longName, "top-percent", "12"), "no baseline"), "k" + i, Duration.ZERO);
+        }
+
+        List<io.bolometer.model.v1alpha1.RecentCapture> recent = counters(reporter.status(), "shop/hot")
+                .getRecentCaptures();
+        assertThat(recent).hasSize(10);
+        assertThat(recent.get(0).getUri()).isEqualTo("s3://bucket-hot/k13");
+        assertThat(recent.get(9).getUri()).isEqualTo("s3://bucket-hot/k4");
+        assertThat(recent.get(0).getEvidence()).as("a periodic capture has no evidence").isNull();
+        assertThat(recent.get(0).getTop()).hasSize(100).endsWith("\u2026");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(reporter.status()).toString())
+                .as("the status of a config with ten long entries").hasSizeLessThan(10 * 1024);
+    }
+
+    @Test
+    void aRestartedAgentContinuesTheRecentCapturesItFindsInTheStatus() {
+        reporter.uploaded(stored("checkout-1", "cpu", "requested", Map.of(), null), "k1", Duration.ZERO);
+        ProfilingAssignmentStatus before = reporter.status();
+        assignment.setStatus(before);
+        AssignmentStatusReporter restarted = new AssignmentStatusReporter((name, status) -> { }, clock,
+                Duration.ofSeconds(10));
+
+        restarted.observe(assignment);
+        restarted.uploaded(stored("checkout-1", "cpu", "requested", Map.of(), null), "k2", Duration.ZERO);
+
+        assertThat(counters(restarted.status(), "shop/hot").getRecentCaptures())
+                .extracting(io.bolometer.model.v1alpha1.RecentCapture::getUri)
+                .containsExactly("s3://bucket-hot/k2", "s3://bucket-hot/k1");
+    }
+
     private static ConfigCounters counters(ProfilingAssignmentStatus status, String config) {
         return status.getConfigs().stream().filter(c -> c.getConfig().equals(config)).findFirst().orElseThrow();
     }
@@ -101,7 +165,8 @@ class AssignmentStatusReporterTest {
 
         assertThat(status.getObservedGeneration()).isEqualTo(3L);
         assertThat(status.getConfigs()).extracting(ConfigCounters::getConfig).containsExactly("platform/all", "shop/hot");
-        assertThat(counters(status, "shop/hot")).isEqualTo(new ConfigCounters("shop/hot", 3L, 2L, 2L, "2026-11-25T10:15:35Z"));
+        assertThat(counters(status, "shop/hot")).usingRecursiveComparison().ignoringFields("recentCaptures")
+                .isEqualTo(new ConfigCounters("shop/hot", 3L, 2L, 2L, "2026-11-25T10:15:35Z"));
         assertThat(counters(status, "platform/all")).isEqualTo(new ConfigCounters("platform/all", 0L, 0L, 0L, null));
         assertThat(status.getTargets()).extracting(ProfilingAssignmentStatus.TargetState::getPod)
                 .containsExactly("shop/cart-1", "shop/checkout-1");

@@ -133,6 +133,22 @@ class AssignmentTargetsTest {
     }
 
     @Test
+    void aRequestedCaptureTakesTheRequestedTypesTheConfigProfilesAndOtherCapturesAllOfThem() {
+        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
+        pod.setCaptureToken("t-1");
+        pod.setCaptureTypes(List.of(ProfileType.CPU, ProfileType.GOROUTINE));
+        ProfilingAssignment a = assignment("node-a",
+                List.of(config("shop", "hot", 0, List.of(ProfileType.HEAP, ProfileType.CPU))), List.of(pod));
+
+        ProfilingTarget target = AssignmentTargets.from(a).get(0);
+
+        assertThat(target.typesFor(true)).containsExactly(ProfileType.CPU);
+        assertThat(target.typesFor(false)).containsExactly(ProfileType.HEAP, ProfileType.CPU);
+        pod.setCaptureTypes(null);
+        assertThat(AssignmentTargets.from(a).get(0).typesFor(true)).containsExactly(ProfileType.HEAP, ProfileType.CPU);
+    }
+
+    @Test
     void ignoresACaptureTokenThatCouldForgeALogLine() {
         AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
         pod.setCaptureToken("1\n2026-12-06 INFO Uploaded everything");

@@ -87,6 +87,8 @@ class ProfileCollectorInsightTest {
         assertThat(document.get("trigger").get("resource").asText()).isEqualTo("cpu");
         assertThat(document.get("top").size()).isGreaterThanOrEqualTo(1);
         assertThat(hot.results().get(0).insight().describe()).startsWith("top ").contains("vs 12:03:10");
+        assertThat(record.grew()).as("the grew line for the assignment status").endsWith(" vs 12:03")
+                .isEqualTo(hot.results().get(0).insight().grewLine());
         assertThat(baselines.latest(POD, ProfileType.CPU)).get()
                 .satisfies(b -> assertThat(b.key()).as("still the periodic one").isEqualTo(periodicKey));
     }
@@ -98,6 +100,7 @@ class ProfileCollectorInsightTest {
 
         SpoolRecord record = only(spool.pending().stream().map(p -> p.record()).toList());
         assertThat(record.summary()).isNull();
+        assertThat(record.grew()).as("the grew line travels for every store").isEqualTo("no baseline");
         assertThat(record.metadata()).containsEntry("trigger-resource", "cpu").containsEntry("top-function",
                 "crypto/sha256.block");
     }

@@ -66,7 +66,7 @@ public final class InMemoryProfileSink implements ProfileSink {
     }
 
     @Override
-    public CompletableFuture<Void> store(StoredProfile profile) {
+    public CompletableFuture<String> store(StoredProfile profile) {
         String key = profile.objectKey();
         int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         if (attempt <= failuresPerKey || down.test(key)) {
@@ -80,10 +80,11 @@ public final class InMemoryProfileSink implements ProfileSink {
         }
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture<Void> result = done.thenRun(() -> {
+        CompletableFuture<String> result = done.thenApply(ignored -> {
             objects.put(key, new Stored(body, profile.metadata(), profile.tags()));
             successes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             inFlight.decrementAndGet();
+            return key;
         });
         if (holding) {
             held.add(done);

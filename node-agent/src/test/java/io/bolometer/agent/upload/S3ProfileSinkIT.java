@@ -88,7 +88,7 @@ class S3ProfileSinkIT {
         StoredProfile profile = profile(key, randomBytes(1000, 3));
         sink.store(profile).get(60, TimeUnit.SECONDS);
 
-        sink.store(profile).get(60, TimeUnit.SECONDS);
+        assertThat(sink.store(profile).get(60, TimeUnit.SECONDS)).as("the key written").isEqualTo(key);
 
         assertThat(s3.getObject(BUCKET, key).asByteArray()).isEqualTo(randomBytes(1000, 3));
         assertThat(keysUnder("profiles/2026-11-25/checkout/20261125101531-checkout-7d9f8-x2x-heap"))
@@ -113,9 +113,11 @@ class S3ProfileSinkIT {
         byte[] payments = randomBytes(size, 12);
         byte[] third = randomBytes(size, 13);
         try (S3ProfileSink otherAgent = S3ProfileSink.create(location(BUCKET), S3TestServer.CREDENTIALS)) {
-            sink.store(profile(key, shop, "shop", "node-a")).get(60, TimeUnit.SECONDS);
-            otherAgent.store(profile(key, payments, "payments", "node-b")).get(60, TimeUnit.SECONDS);
-            otherAgent.store(profile(key, third, "payments", "node-c")).get(60, TimeUnit.SECONDS);
+            assertThat(sink.store(profile(key, shop, "shop", "node-a")).get(60, TimeUnit.SECONDS)).isEqualTo(key);
+            assertThat(otherAgent.store(profile(key, payments, "payments", "node-b")).get(60, TimeUnit.SECONDS))
+                    .as("the key actually written").isEqualTo(base + "-2.pprof");
+            assertThat(otherAgent.store(profile(key, third, "payments", "node-c")).get(60, TimeUnit.SECONDS))
+                    .isEqualTo(base + "-3.pprof");
         }
 
         assertThat(keysUnder(base)).containsExactlyInAnyOrder(key, base + "-2.pprof", base + "-3.pprof");

@@ -1,5 +1,8 @@
 package io.bolometer.model.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+import io.bolometer.model.ProfileType;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,9 @@ public class AssignedTarget {
     private String memoryBasis;
     /** The pod's {@code profiling.io/capture} annotation value, if any. */
     private String captureToken;
+    /** With a capture token: the types that capture takes ({@code profiling.io/capture-types}); absent = all. */
+    @Size(max = 6)
+    private List<ProfileType> captureTypes;
 
     public String getNamespace() { return namespace; }
     public void setNamespace(String namespace) { this.namespace = namespace; }
@@ -58,6 +64,8 @@ public class AssignedTarget {
     public void setMemoryBasis(String memoryBasis) { this.memoryBasis = memoryBasis; }
     public String getCaptureToken() { return captureToken; }
     public void setCaptureToken(String captureToken) { this.captureToken = captureToken; }
+    public List<ProfileType> getCaptureTypes() { return captureTypes; }
+    public void setCaptureTypes(List<ProfileType> captureTypes) { this.captureTypes = captureTypes; }
 
     @Override
     public boolean equals(Object o) {
@@ -67,12 +75,12 @@ public class AssignedTarget {
                 && Objects.equals(labels, t.labels) && Objects.equals(configs, t.configs)
                 && Objects.equals(cpuCores, t.cpuCores) && Objects.equals(cpuBasis, t.cpuBasis)
                 && Objects.equals(memoryBytes, t.memoryBytes) && Objects.equals(memoryBasis, t.memoryBasis)
-                && Objects.equals(captureToken, t.captureToken);
+                && Objects.equals(captureToken, t.captureToken) && Objects.equals(captureTypes, t.captureTypes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(namespace, name, uid, podIP, port, path, service, labels, configs, cpuCores, cpuBasis,
-                memoryBytes, memoryBasis, captureToken);
+                memoryBytes, memoryBasis, captureToken, captureTypes);
     }
 }

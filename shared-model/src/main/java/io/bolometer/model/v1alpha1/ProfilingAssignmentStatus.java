@@ -1,13 +1,15 @@
 package io.bolometer.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Written by the node's agent, coalesced (at most every 10 s, only on change): counters per config and, per
- * target, the last error and the last capture token it handled (so a restarted agent does not capture twice).
+ * target, the last error and the last capture token it handled (so a restarted agent does not capture twice);
+ * per config also the last captures that reached the store, which the coordinator folds into the config's status.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProfilingAssignmentStatus {
@@ -31,6 +33,9 @@ public class ProfilingAssignmentStatus {
         private Long uploads;
         private Long errors;
         private String lastCaptureTime;
+        /** The newest profiles of this config that reached the store from this node, newest first (Insight). */
+        @Size(max = RecentCapture.MAX_ENTRIES)
+        private List<RecentCapture> recentCaptures;
 
         public ConfigCounters() {
         }
@@ -53,17 +58,20 @@ public class ProfilingAssignmentStatus {
         public void setErrors(Long errors) { this.errors = errors; }
         public String getLastCaptureTime() { return lastCaptureTime; }
         public void setLastCaptureTime(String lastCaptureTime) { this.lastCaptureTime = lastCaptureTime; }
+        public List<RecentCapture> getRecentCaptures() { return recentCaptures; }
+        public void setRecentCaptures(List<RecentCapture> recentCaptures) { this.recentCaptures = recentCaptures; }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof ConfigCounters c && Objects.equals(config, c.config)
                     && Objects.equals(captures, c.captures) && Objects.equals(uploads, c.uploads)
-                    && Objects.equals(errors, c.errors) && Objects.equals(lastCaptureTime, c.lastCaptureTime);
+                    && Objects.equals(errors, c.errors) && Objects.equals(lastCaptureTime, c.lastCaptureTime)
+                    && Objects.equals(recentCaptures, c.recentCaptures);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(config, captures, uploads, errors, lastCaptureTime);
+            return Objects.hash(config, captures, uploads, errors, lastCaptureTime, recentCaptures);
         }
     }
 

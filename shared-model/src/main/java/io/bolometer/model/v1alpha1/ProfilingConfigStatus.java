@@ -1,6 +1,7 @@
 package io.bolometer.model.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * What the coordinator observed for a config: how many pods on how many nodes it selects, the agents' counters
- * summed over nodes, and the {@code Valid} and {@code Ready} conditions.
+ * summed over nodes, the {@code Valid} and {@code Ready} conditions, and the newest captures that reached the
+ * store ({@code recentCaptures}, which {@code kubectl describe pcfg} shows).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProfilingConfigStatus {
@@ -24,6 +26,9 @@ public class ProfilingConfigStatus {
     /** RFC 3339 UTC time of the newest capture on any node. */
     private String lastCaptureTime;
     private List<Condition> conditions = new ArrayList<>();
+    /** The newest profiles that reached the store, on any node, newest first (Insight, at most 10). */
+    @Size(max = RecentCapture.MAX_ENTRIES)
+    private List<RecentCapture> recentCaptures;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long v) { this.observedGeneration = v; }
@@ -41,6 +46,8 @@ public class ProfilingConfigStatus {
     public void setLastCaptureTime(String v) { this.lastCaptureTime = v; }
     public List<Condition> getConditions() { return conditions; }
     public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public List<RecentCapture> getRecentCaptures() { return recentCaptures; }
+    public void setRecentCaptures(List<RecentCapture> recentCaptures) { this.recentCaptures = recentCaptures; }
 
     @Override
     public boolean equals(Object o) {
@@ -48,12 +55,12 @@ public class ProfilingConfigStatus {
                 && Objects.equals(matchedPods, s.matchedPods) && Objects.equals(nodes, s.nodes)
                 && Objects.equals(capturesTotal, s.capturesTotal) && Objects.equals(uploadsTotal, s.uploadsTotal)
                 && Objects.equals(errorsTotal, s.errorsTotal) && Objects.equals(lastCaptureTime, s.lastCaptureTime)
-                && Objects.equals(conditions, s.conditions);
+                && Objects.equals(conditions, s.conditions) && Objects.equals(recentCaptures, s.recentCaptures);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, matchedPods, nodes, capturesTotal, uploadsTotal, errorsTotal,
-                lastCaptureTime, conditions);
+                lastCaptureTime, conditions, recentCaptures);
     }
 }
