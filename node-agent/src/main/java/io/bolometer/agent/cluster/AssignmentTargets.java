@@ -3,7 +3,7 @@ package io.bolometer.agent.cluster;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.PodAnnotations;
 import io.bolometer.model.ServiceNames;

@@ -2,7 +2,7 @@ package io.bolometer.agent.insight;
 
 import io.bolometer.agent.trigger.Evaluation;
 import io.bolometer.agent.trigger.MemoryProjection;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;

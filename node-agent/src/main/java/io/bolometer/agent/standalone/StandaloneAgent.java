@@ -6,7 +6,7 @@ import io.bolometer.agent.collect.ProfileCollector;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.PodAnnotations;

@@ -1,6 +1,5 @@
 package io.bolometer.agent.targets;
 
-import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.bolometer.agent.trigger;
 
+import io.bolometer.agent.targets.ResourceLimits;
+
 /**
  * The result of checking one pod against its thresholds once.
  *

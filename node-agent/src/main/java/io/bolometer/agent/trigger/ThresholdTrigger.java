@@ -1,5 +1,6 @@
 package io.bolometer.agent.trigger;
 
+import io.bolometer.agent.targets.ResourceLimits;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -3,7 +3,7 @@ package io.bolometer.agent.insight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.model.ProfileType;
 import java.util.List;
 import java.util.Map;

@@ -20,7 +20,7 @@ import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.Scrape;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;

@@ -14,7 +14,7 @@ import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.testing.ToggleableProxy;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;

@@ -14,7 +14,7 @@ import io.bolometer.agent.testing.KubeletAgent;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.testing.SummaryJson;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;

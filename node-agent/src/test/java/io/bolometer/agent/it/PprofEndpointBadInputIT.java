@@ -18,7 +18,7 @@ import io.bolometer.agent.testing.FakePprofServer;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.DirectoryProfileSink;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.ProfileType;

@@ -7,7 +7,7 @@ import io.bolometer.agent.targets.PodRef;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.trigger.Evaluation;
 import io.bolometer.agent.trigger.PodUsage;
-import io.bolometer.agent.trigger.ResourceLimits;
+import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.trigger.ThresholdTrigger;
 import io.bolometer.agent.trigger.UsageSourceException;
 import java.time.Duration;

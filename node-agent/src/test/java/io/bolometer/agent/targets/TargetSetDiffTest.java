@@ -2,7 +2,6 @@ package io.bolometer.agent.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.trigger.ResourceLimits;
 import io.bolometer.agent.upload.StoreLocation;
 import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.bolometer.agent.trigger;
 
+import io.bolometer.agent.targets.ResourceLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,4 +1,4 @@
-package io.bolometer.agent.trigger;
+package io.bolometer.agent.targets;
 
 /**
  * The CPU cores and memory bytes a pod's usage is measured against, and where each figure came from

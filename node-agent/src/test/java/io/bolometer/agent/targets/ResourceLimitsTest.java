@@ -1,4 +1,4 @@
-package io.bolometer.agent.trigger;
+package io.bolometer.agent.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
