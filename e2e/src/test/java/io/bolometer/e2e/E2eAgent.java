@@ -7,7 +7,7 @@ import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.testing.FakeKubelet;
 import io.bolometer.agent.upload.ProfileSink;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -21,7 +21,7 @@ import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.Backoff;
 import io.bolometer.agent.upload.ProfileSink;
 import io.bolometer.agent.upload.SpoolUploader;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.agent.upload.UploadListener;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;

@@ -9,7 +9,7 @@ import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.upload.ProfileSink;
 import io.bolometer.agent.upload.SinkRegistry;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;
 import io.bolometer.model.v1alpha1.ProfilingAssignmentStatus;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package io.bolometer.agent.cluster;
 
 import io.bolometer.agent.insight.InsightMetadata;
 import io.bolometer.agent.spool.SpoolRecord;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ObjectMetadata;
 import io.bolometer.model.v1alpha1.RecentCapture;
 import java.util.ArrayDeque;

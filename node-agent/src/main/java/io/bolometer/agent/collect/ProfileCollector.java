@@ -11,7 +11,7 @@ import io.bolometer.agent.spool.SpoolSlot;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.trigger.CaptureGate;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ObjectMetadata;
 import io.bolometer.model.ProfileDescriptor;

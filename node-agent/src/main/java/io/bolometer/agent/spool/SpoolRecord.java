@@ -1,7 +1,7 @@
 package io.bolometer.agent.spool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package io.bolometer.agent.spool;
 
-import io.bolometer.agent.upload.StoredProfile;
+import io.bolometer.agent.store.StoredProfile;
 import java.nio.file.Path;
 import java.time.Instant;
 

@@ -8,7 +8,7 @@ import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.SinkRegistry;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.PodAnnotations;
 import io.bolometer.model.ServiceNames;
 import io.bolometer.model.v1alpha1.S3Config;

@@ -1,6 +1,6 @@
 package io.bolometer.agent.targets;
 
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import java.net.URI;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoredProfile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bolometer.agent.insight.SummaryJson;

@@ -1,5 +1,6 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoredProfile;
 import java.util.concurrent.CompletableFuture;
 
 /** Durable storage for profiles. Completing the future means the object is stored and the spool may forget it. */

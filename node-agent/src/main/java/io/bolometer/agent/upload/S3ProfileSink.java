@@ -1,5 +1,7 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
+import io.bolometer.agent.store.StoredProfile;
 import io.bolometer.model.ObjectMetadata;
 import io.bolometer.model.ProfileKeys;
 import io.bolometer.model.ProfileType;

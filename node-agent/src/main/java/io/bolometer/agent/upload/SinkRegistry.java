@@ -1,5 +1,7 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
+import io.bolometer.agent.store.StoredProfile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
+import io.bolometer.agent.store.StoredProfile;
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpooledProfile;
 import java.time.Clock;

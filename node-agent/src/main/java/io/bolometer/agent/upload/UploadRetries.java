@@ -1,5 +1,6 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -13,7 +13,7 @@ import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.testing.MutableClock;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
 import io.bolometer.model.v1alpha1.ProfilingAssignment;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.ResourceLimits;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.bolometer.model.v1alpha1.AssignedConfig;
 import io.bolometer.model.v1alpha1.AssignedTarget;

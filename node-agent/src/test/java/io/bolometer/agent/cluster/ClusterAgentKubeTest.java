@@ -16,7 +16,7 @@ import io.bolometer.agent.testing.InMemoryProfileSink;
 import io.bolometer.agent.testing.PprofBodies;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.testing.SummaryJson;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.bolometer.model.v1alpha1.AssignedConfig;
 import io.bolometer.model.v1alpha1.AssignedTarget;

@@ -3,7 +3,7 @@ package io.bolometer.agent.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.spool.SpoolRecord;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

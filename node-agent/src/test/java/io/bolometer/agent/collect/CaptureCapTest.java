@@ -9,7 +9,7 @@ import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.targets.ResourceLimits;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
 import java.net.URI;

@@ -22,7 +22,7 @@ import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.SinkRegistry;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -20,7 +20,7 @@ import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.Scrape;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.DirectoryProfileSink;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

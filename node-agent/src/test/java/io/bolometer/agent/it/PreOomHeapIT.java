@@ -15,7 +15,7 @@ import io.bolometer.agent.testing.SampleApp;
 import io.bolometer.agent.testing.StoreFiles;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.targets.ResourceLimits;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;
 import java.io.IOException;

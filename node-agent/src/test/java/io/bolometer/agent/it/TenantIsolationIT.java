@@ -18,7 +18,7 @@ import io.bolometer.testing.S3TestServer;
 import io.bolometer.agent.upload.Backoff;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.upload.SpoolUploader;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.agent.upload.UploadListener;
 import io.bolometer.model.ProfileType;
 import io.vertx.core.Vertx;

@@ -3,7 +3,7 @@ package io.bolometer.agent.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.bolometer.agent.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bolometer.agent.targets.ProfilingTarget;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
 import java.nio.file.Files;
 import java.nio.file.Path;

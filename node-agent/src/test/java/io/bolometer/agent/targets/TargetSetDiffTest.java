@@ -2,7 +2,7 @@ package io.bolometer.agent.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.v1alpha1.ProfilingConfigSpec;
 import java.net.URI;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package io.bolometer.agent.testing;
 
 import io.bolometer.agent.upload.ProfileSink;
-import io.bolometer.agent.upload.StoredProfile;
+import io.bolometer.agent.store.StoredProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

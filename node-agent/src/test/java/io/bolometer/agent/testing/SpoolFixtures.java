@@ -3,7 +3,7 @@ package io.bolometer.agent.testing;
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpoolSlot;
-import io.bolometer.agent.upload.StoreLocation;
+import io.bolometer.agent.store.StoreLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
+import io.bolometer.agent.store.StoredProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

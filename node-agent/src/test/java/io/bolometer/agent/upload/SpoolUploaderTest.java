@@ -1,5 +1,6 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
 import static io.bolometer.testing.Await.await;
 import static io.bolometer.agent.testing.SpoolFixtures.bodyOf;
 import static io.bolometer.agent.testing.SpoolFixtures.spoolProfiles;

@@ -1,5 +1,6 @@
 package io.bolometer.agent.upload;
 
+import io.bolometer.agent.store.StoreLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

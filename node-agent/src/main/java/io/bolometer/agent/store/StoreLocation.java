@@ -1,4 +1,4 @@
-package io.bolometer.agent.upload;
+package io.bolometer.agent.store;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;

@@ -1,4 +1,4 @@
-package io.bolometer.agent.upload;
+package io.bolometer.agent.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
