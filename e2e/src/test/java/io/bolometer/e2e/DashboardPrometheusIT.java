@@ -2,7 +2,7 @@ package io.bolometer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.SampleApp;

@@ -1,5 +1,6 @@
 package io.bolometer.agent;
 
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.standalone.StandaloneAgent;

@@ -1,8 +1,8 @@
 package io.bolometer.agent.cluster;
 
-import io.bolometer.agent.collect.CaptureSummary;
-import io.bolometer.agent.collect.ProfileCollector;
-import io.bolometer.agent.collect.TypeResult;
+import io.bolometer.agent.runtime.CaptureSummary;
+import io.bolometer.agent.runtime.ProfileCollector;
+import io.bolometer.agent.runtime.TypeResult;
 import io.bolometer.agent.metrics.CauseLog;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;

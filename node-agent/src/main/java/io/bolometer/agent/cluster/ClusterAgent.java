@@ -1,6 +1,6 @@
 package io.bolometer.agent.cluster;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.kube.AgentKube;
 import io.bolometer.agent.kube.AssignmentWatch;
 import io.bolometer.agent.kube.StatusPatchWriter;

@@ -1,6 +1,6 @@
 package io.bolometer.agent.cluster;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.kubelet.KubeletSettings;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.bolometer.agent.standalone;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
-import io.bolometer.agent.collect.ProfileCollector;
+import io.bolometer.agent.runtime.ProfileCollector;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;

@@ -7,8 +7,8 @@ import static io.bolometer.agent.cluster.Assignments.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.cluster.AssignmentStatusReporter.Tick;
-import io.bolometer.agent.collect.CaptureSummary;
-import io.bolometer.agent.collect.TypeResult;
+import io.bolometer.agent.runtime.CaptureSummary;
+import io.bolometer.agent.runtime.TypeResult;
 import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.targets.ProfilingTarget;

@@ -2,7 +2,7 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;

@@ -2,7 +2,7 @@ package io.bolometer.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.StandaloneRig;
 import io.bolometer.agent.testing.PprofTool;

@@ -1,8 +1,8 @@
 package io.bolometer.agent.testing;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.capture.FetchLimits;
-import io.bolometer.agent.collect.ProfileCollector;
+import io.bolometer.agent.runtime.ProfileCollector;
 import io.bolometer.agent.kubelet.KubeletSettings;
 import io.bolometer.agent.kubelet.KubeletSummaryClient;
 import io.bolometer.agent.upload.DirectoryProfileSink;

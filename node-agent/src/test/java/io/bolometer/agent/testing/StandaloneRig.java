@@ -1,6 +1,6 @@
 package io.bolometer.agent.testing;
 
-import io.bolometer.agent.AgentRuntime;
+import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.vertx.core.Vertx;
 import java.io.IOException;

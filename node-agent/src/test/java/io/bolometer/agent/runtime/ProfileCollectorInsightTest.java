@@ -1,4 +1,4 @@
-package io.bolometer.agent.collect;
+package io.bolometer.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.bolometer.agent.collect;
+package io.bolometer.agent.runtime;
 
 import java.util.List;
 import java.util.stream.Collectors;

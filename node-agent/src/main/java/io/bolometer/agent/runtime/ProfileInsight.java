@@ -1,4 +1,4 @@
-package io.bolometer.agent.collect;
+package io.bolometer.agent.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bolometer.agent.insight.Comparison;

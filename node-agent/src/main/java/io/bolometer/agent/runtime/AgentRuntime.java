@@ -1,15 +1,9 @@
-package io.bolometer.agent;
+package io.bolometer.agent.runtime;
 
 import io.bolometer.agent.capture.FetchLimits;
 import io.bolometer.agent.capture.PprofValidator;
 import io.bolometer.agent.capture.ProfileCapturer;
 import io.bolometer.agent.capture.ProfileFetcher;
-import io.bolometer.agent.collect.BaselineCollector;
-import io.bolometer.agent.collect.KeyAllocator;
-import io.bolometer.agent.collect.ProfileInsights;
-import io.bolometer.agent.collect.ProfileCollector;
-import io.bolometer.agent.collect.ProfileSource;
-import io.bolometer.agent.collect.TargetScheduler;
 import io.bolometer.agent.http.HealthAndMetricsServer;
 import io.bolometer.agent.http.Heartbeats;
 import io.bolometer.agent.metrics.AgentMetrics;

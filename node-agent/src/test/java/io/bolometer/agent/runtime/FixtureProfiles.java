@@ -1,4 +1,4 @@
-package io.bolometer.agent.collect;
+package io.bolometer.agent.runtime;
 
 import io.bolometer.agent.capture.CaptureOutcome;
 import io.bolometer.model.ProfileType;
