@@ -1,5 +1,7 @@
 package io.bolometer.bench;
 
+import io.bolometer.bench.agent.ApiRequestsBench;
+import io.bolometer.bench.coordinator.CoordinatorBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the benchmark programs that live in other modules' test sources by class name, each in a JVM of its own
- * on that module's test classpath, with one argument: the JSON file to write its figures to.
+ * Runs the benchmark programs, each in a JVM of its own on the bench module's class path (its working directory
+ * the module it measures), with one argument: the JSON file to write its figures to. The coordinator's and the API
+ * request bench live here ({@code bench.coordinator}, {@code bench.agent}); the summary-cost bench still lives in
+ * the agent's test tree beside the synthetic profiles it builds, so it is named by string.
  */
 public final class ChildPrograms {
     /**
@@ -25,8 +29,8 @@ public final class ChildPrograms {
     }
 
     public static final List<Program> PROGRAMS = List.of(
-            new Program("io.bolometer.coordinator.bench.CoordinatorBench", "coordinator", "-Xmx2g"),
-            new Program("io.bolometer.agent.bench.ApiRequestsBench", "node-agent", "-Xmx512m"),
+            new Program("io.bolometer.bench.coordinator.CoordinatorBench", "coordinator", "-Xmx2g"),
+            new Program("io.bolometer.bench.agent.ApiRequestsBench", "node-agent", "-Xmx512m"),
             // the summarizer's memory bound: a 64 MiB profile in a 64 MiB heap (Insight)
             new Program("io.bolometer.agent.insight.SummaryCostBench", "node-agent", "-Xmx64m",
                     "program_summary_cost_seconds"));

@@ -1,4 +1,4 @@
-package io.bolometer.coordinator.bench;
+package io.bolometer.bench.coordinator;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;

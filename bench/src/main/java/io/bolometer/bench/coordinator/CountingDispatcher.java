@@ -1,4 +1,4 @@
-package io.bolometer.coordinator.bench;
+package io.bolometer.bench.coordinator;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;

@@ -1,4 +1,4 @@
-package io.bolometer.coordinator.bench;
+package io.bolometer.bench.coordinator;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

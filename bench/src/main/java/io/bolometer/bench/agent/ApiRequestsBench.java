@@ -1,4 +1,4 @@
-package io.bolometer.agent.bench;
+package io.bolometer.bench.agent;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,4 +1,4 @@
-package io.bolometer.agent.bench;
+package io.bolometer.bench.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.bolometer.coordinator.bench;
+package io.bolometer.bench.coordinator;
 
 import io.bolometer.model.PodAnnotations;
 import io.bolometer.model.ProfileType;

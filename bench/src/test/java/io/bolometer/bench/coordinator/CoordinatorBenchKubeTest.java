@@ -1,4 +1,4 @@
-package io.bolometer.coordinator.bench;
+package io.bolometer.bench.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
