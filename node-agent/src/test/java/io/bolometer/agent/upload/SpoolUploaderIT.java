@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-class SpoolUploaderTest {
+class SpoolUploaderIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Backoff TINY = new Backoff(Duration.ofMillis(1), Duration.ofMillis(4), 0.5);

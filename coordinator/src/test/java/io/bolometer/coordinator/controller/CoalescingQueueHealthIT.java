@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The reconcile loop counts as wedged once one pass runs longer than the bound (time moved by hand, no sleeping). */
-class CoalescingQueueHealthTest {
+class CoalescingQueueHealthIT {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
 
     @Test

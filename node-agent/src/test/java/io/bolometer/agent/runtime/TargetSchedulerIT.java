@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one-shot capture token: captured once when it first shows or changes, never for the same token again. */
-class TargetSchedulerTest {
+class TargetSchedulerIT {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:15:30Z"), ZoneOffset.UTC);
 
     @TempDir
