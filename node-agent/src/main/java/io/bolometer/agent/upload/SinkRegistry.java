@@ -240,8 +240,8 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
         }
 
         @Override
-        public CompletableFuture<Void> store(StoredProfile profile) {
-            CompletableFuture<Void> stored = delegate.store(profile);
+        public CompletableFuture<String> store(StoredProfile profile) {
+            CompletableFuture<String> stored = delegate.store(profile);
             // The same future goes back: the uploader's orTimeout completes it, so a hang is observed too.
             stored.whenComplete((done, error) -> observed(location, error));
             return stored;
