@@ -117,6 +117,13 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     /** Creates the bucket unless it exists. */
+    /** Creates a bucket of its own for one test, {@code <prefix>-<nanos>}, and returns its name. */
+    public String newBucket(String prefix) {
+        String bucket = prefix + "-" + System.nanoTime();
+        createBucket(bucket);
+        return bucket;
+    }
+
     public void createBucket(String bucket) {
         try {
             client.createBucket(b -> b.bucket(bucket));

@@ -9,14 +9,7 @@ import io.vertx.core.Vertx;
  * The agent's access to the API server, and the only code of the agent that names the Kubernetes client: the
  * watch of its node's assignment ({@link AssignmentWatch}) and the status writes ({@link StatusPatchWriter}).
  */
-public final class AgentKube implements AutoCloseable {
-    private final KubernetesClient client;
-    private final boolean owned;
-
-    private AgentKube(KubernetesClient client, boolean owned) {
-        this.client = client;
-        this.owned = owned;
-    }
+public record AgentKube(KubernetesClient client, boolean closesClient) implements AutoCloseable {
 
     /**
      * The API server found the fabric8 way (in-cluster service account, else {@code KUBECONFIG} or
@@ -43,7 +36,7 @@ public final class AgentKube implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owned) {
+        if (closesClient) {
             client.close();
         }
     }

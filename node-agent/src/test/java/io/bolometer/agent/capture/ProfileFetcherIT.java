@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ProfileFetcherIT {
 
@@ -143,19 +145,17 @@ class ProfileFetcherIT {
         assertThat(destination).doesNotExist();
     }
 
-    @Test
-    void abortsAnEndlessBodyAtTheSizeLimitAndDeletesThePartialFile() throws Exception {
-        FetchResult result = fetch(pod.base(), "/endless/debug/pprof/heap");
+    /** Bodies the fetch refuses part-way, each named with its reason, and never a partial file left behind. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            an endless body is cut at the size limit | /endless/debug/pprof/heap | too-large | body exceeds the limit of 64 KiB
+            a Content-Length over the limit is refused before reading | /huge/debug/pprof/heap | too-large | Content-Length 1073741824 exceeds the limit of 64 KiB
+            a body trickling past the overall deadline is stopped | /trickle/debug/pprof/heap | timeout | no complete response within 1.5s (0s expected + 1.5s grace)
+            """)
+    void refusesTheBodyAndDeletesThePartialFile(String what, String path, String kind, String message) throws Exception {
+        FetchResult result = fetch(pod.base(), path);
 
-        assertThat(result).isEqualTo(new Failed("too-large", "body exceeds the limit of 64 KiB"));
-        assertThat(destination).doesNotExist();
-    }
-
-    @Test
-    void refusesABodyWhoseContentLengthIsOverTheLimitBeforeReadingIt() throws Exception {
-        FetchResult result = fetch(pod.base(), "/huge/debug/pprof/heap");
-
-        assertThat(result).isEqualTo(new Failed("too-large", "Content-Length 1073741824 exceeds the limit of 64 KiB"));
+        assertThat(result).isEqualTo(new Failed(kind, message));
         assertThat(destination).doesNotExist();
     }
 
@@ -179,14 +179,6 @@ class ProfileFetcherIT {
         FetchResult result = fetchWithShortIdle("/silent/debug/pprof/profile?seconds=1", Duration.ofMillis(600));
 
         assertThat(result).isEqualTo(new Failed("timeout", "no response headers within 0.9s"));
-    }
-
-    @Test
-    void stopsABodyThatTricklesPastTheOverallDeadline() throws Exception {
-        FetchResult result = fetch(pod.base(), "/trickle/debug/pprof/heap");
-
-        assertThat(result).isEqualTo(new Failed("timeout", "no complete response within 1.5s (0s expected + 1.5s grace)"));
-        assertThat(destination).doesNotExist();
     }
 
     @Test

@@ -80,8 +80,7 @@ class DiskFullFaultIT {
 
         vertx = Vertx.vertx();
         S3TestServer s3 = S3TestServer.shared();
-        bucket = "diskfull-" + System.nanoTime();
-        s3.createBucket(bucket);
+        bucket = s3.newBucket("diskfull");
         sinks = new SinkRegistry(S3TestServer.CREDENTIALS);
         StoreLocation store = new StoreLocation.S3(bucket, S3TestServer.REGION, s3.endpoint().toString(), true);
         byte[] big = PprofBodies.largeProfile(BIG);

@@ -52,8 +52,7 @@ class MultipartKillFaultIT {
         s3 = S3TestServer.shared();
         vertx = Vertx.vertx();
         proxy = ToggleableProxy.start(s3.port());
-        bucket = "multipart-" + System.nanoTime();
-        s3.createBucket(bucket);
+        bucket = s3.newBucket("multipart");
         body = PprofBodies.largeProfile(BODY_BYTES);
         assertThat((long) body.length).as("large enough for multipart").isGreaterThan(2 * S3ProfileSink.PART_SIZE);
         pod = FakePprofServer.start(vertx, "127.0.0.71").route("debug", request -> request.response()

@@ -77,8 +77,7 @@ class S3OutageFaultIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         proxy = ToggleableProxy.start(s3.port());
-        bucket = "outage-" + System.nanoTime();
-        s3.createBucket(bucket);
+        bucket = s3.newBucket("outage");
         sinks = new SinkRegistry(S3TestServer.CREDENTIALS);
         StoreLocation store = new StoreLocation.S3(bucket, S3TestServer.REGION, proxy.endpoint().toString(), true);
         fleet = FaultFleet.start(vertx, 31, PODS, i -> PprofBodies.largeProfile(BODY_BYTES + i), INTERVAL, TYPES, store);

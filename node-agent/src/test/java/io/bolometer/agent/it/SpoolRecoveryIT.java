@@ -49,8 +49,7 @@ class SpoolRecoveryIT {
     void start() {
         app = SampleApp.start("127.0.0.41");
         proxy = ToggleableProxy.start(s3.port());
-        bucket = "spool-" + System.nanoTime();
-        s3.createBucket(bucket);
+        bucket = s3.newBucket("spool");
     }
 
     @AfterEach

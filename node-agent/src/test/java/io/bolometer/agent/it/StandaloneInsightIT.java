@@ -131,8 +131,7 @@ class StandaloneInsightIT {
     @Test
     void namesTheLeakingFunctionInTheMetadataOfAMemoryThresholdHeapProfileInS3() throws Exception {
         S3TestServer s3 = S3TestServer.shared();
-        String bucket = "insight-" + System.nanoTime();
-        s3.createBucket(bucket);
+        String bucket = s3.newBucket("insight");
         agent = startAgent(StandaloneRig.s3Store(bucket, s3.endpoint()) + """
                 config:
                   thresholds: {memoryThresholdPercent: 50, checkIntervalSeconds: 2, cooldownSeconds: 300}

@@ -58,8 +58,7 @@ class StandaloneS3IT {
     void start() {
         rig = StandaloneRig.start(dir, "127.0.0.31");
         app = rig.app();
-        bucket = "standalone-" + System.nanoTime();
-        s3.createBucket(bucket);
+        bucket = s3.newBucket("standalone");
     }
 
     @AfterEach

@@ -72,8 +72,7 @@ class TenantIsolationIT {
 
     @Test
     void sameNamedPodsOfTwoNamespacesCapturedInTheSameSecondOnTwoAgentsLeaveTwoObjects() throws Exception {
-        String bucket = "tenants-" + System.nanoTime();
-        s3.createBucket(bucket);
+        String bucket = s3.newBucket("tenants");
         StoreLocation store = s3Store(bucket, s3.endpoint().toString());
         String key = "profiles/2026-12-06/checkout/20261206120000-checkout-0-heap.pprof";
         byte[] shopBody = bytes(3000, 1);
@@ -102,8 +101,7 @@ class TenantIsolationIT {
 
     @Test
     void aNeverAnsweringStoreAndA403StoreLeaveTheOtherStoresUploadsOnTime() throws Exception {
-        String bucket = "healthy-" + System.nanoTime();
-        s3.createBucket(bucket);
+        String bucket = s3.newBucket("healthy");
         StoreLocation healthy = s3Store(bucket, s3.endpoint().toString());
         StoreLocation silent = s3Store("silent-bucket", "http://127.0.0.1:" + silentServer());
         StoreLocation refusing = s3Store("refusing-bucket", "http://127.0.0.1:" + forbiddingServer());
