@@ -56,6 +56,19 @@ class CaptureEventsTest {
     }
 
     @Test
+    void aRequestedCaptureOfAnIdlePodLeadsWithTheFirstProfileThatNamesATopFunction() {
+        RecentCapture idleCpu = profile("idle-1", "2026-11-25T12:09:50Z", "cpu", "requested", null);
+        idleCpu.setTop(null);
+        idleCpu.setGrew(null);
+
+        CaptureEvent event = events.due(List.of(idleCpu,
+                profile("idle-1", "2026-11-25T12:09:50Z", "goroutine", "requested", null)), NOW).events().get(0);
+
+        assertThat(event.message()).startsWith("requested: s3://").contains("-idle-1-goroutine.pprof (+1 more)")
+                .contains("top main.growHeap 40%");
+    }
+
+    @Test
     void periodicAndOldCapturesMakeNoEvent() {
         List<RecentCapture> listed = List.of(profile("checkout-1", "2026-11-25T12:09:30Z", "cpu", "on-demand", null),
                 profile("checkout-1", "2026-11-25T11:59:59Z", "cpu", "threshold-exceeded", HOT));
