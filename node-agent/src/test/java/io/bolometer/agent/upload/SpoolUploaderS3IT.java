@@ -34,17 +34,7 @@ class SpoolUploaderS3IT {
         s3.createBucket(BUCKET);
         List<String> uploaded = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        UploadListener listener = new UploadListener() {
-            @Override
-            public void uploaded(SpooledProfile profile, Duration took) {
-                uploaded.add(profile.record().objectKey());
-            }
-
-            @Override
-            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
-                failures.add(cause);
-            }
-        };
+        UploadListener listener = recording(uploaded, failures);
         try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
              SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
             proxy.refuse();
@@ -81,16 +71,7 @@ class SpoolUploaderS3IT {
         S3TestServer s3 = S3TestServer.shared();
         s3.createBucket(BUCKET);
         List<Throwable> failures = new CopyOnWriteArrayList<>();
-        UploadListener listener = new UploadListener() {
-            @Override
-            public void uploaded(SpooledProfile profile, Duration took) {
-            }
-
-            @Override
-            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
-                failures.add(cause);
-            }
-        };
+        UploadListener listener = recording(new CopyOnWriteArrayList<>(), failures);
         try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
              SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
             proxy.refuse();
@@ -112,6 +93,21 @@ class SpoolUploaderS3IT {
             assertThat(objects()).containsAll(keys);
             assertThat(sinks.openS3Clients()).isEqualTo(1);
         }
+    }
+
+    /** Records the keys uploaded and the failures, in order. */
+    private static UploadListener recording(List<String> uploaded, List<Throwable> failures) {
+        return new UploadListener() {
+            @Override
+            public void uploaded(SpooledProfile profile, Duration took) {
+                uploaded.add(profile.record().objectKey());
+            }
+
+            @Override
+            public void failed(SpooledProfile profile, Throwable cause, int attempt) {
+                failures.add(cause);
+            }
+        };
     }
 
     private static List<String> objects() {
