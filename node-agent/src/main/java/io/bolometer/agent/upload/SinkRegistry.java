@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
     private final boolean ownsCredentials;
     private final Clock clock;
     private final ClientFactory factory;
+    private final Executor closer;
     private final Map<StoreLocation, ProfileSink> sinks = new HashMap<>();
     private final Map<ClientKey, Client> clients = new HashMap<>();
     private int created;
@@ -80,19 +82,30 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
 
     /** A registry whose S3 sinks take credentials from the AWS default chain. */
     public SinkRegistry() {
-        this(DefaultCredentialsProvider.builder().build(), true, Clock.systemUTC(), SinkRegistry::newClient);
+        this(DefaultCredentialsProvider.builder().build(), true, Clock.systemUTC(), SinkRegistry::newClient,
+                SinkRegistry::closeOnOwnThread);
     }
 
     /** A registry whose S3 sinks use {@code credentials}; the caller keeps ownership of the provider. */
     public SinkRegistry(AwsCredentialsProvider credentials) {
-        this(credentials, false, Clock.systemUTC(), SinkRegistry::newClient);
+        this(credentials, false, Clock.systemUTC(), SinkRegistry::newClient, SinkRegistry::closeOnOwnThread);
     }
 
-    SinkRegistry(AwsCredentialsProvider credentials, boolean ownsCredentials, Clock clock, ClientFactory factory) {
+    /** @param closer runs the closing of a replaced client (tests pass {@code Runnable::run}) */
+    SinkRegistry(AwsCredentialsProvider credentials, boolean ownsCredentials, Clock clock, ClientFactory factory,
+                 Executor closer) {
         this.credentials = credentials;
         this.ownsCredentials = ownsCredentials;
         this.clock = clock;
         this.factory = factory;
+        this.closer = closer;
+    }
+
+    /** A replaced client is closed on a thread of its own: the upload that ended its streak may run on its thread. */
+    private static void closeOnOwnThread(Runnable close) {
+        Thread thread = new Thread(close, "bolometer-s3-client-close");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static S3AsyncClient newClient(ClientKey key, AwsCredentialsProvider credentials) {
@@ -210,12 +223,10 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
                         + " s, last: {}", key.endpoint() == null ? "AWS" : key.endpoint(), key.region(),
                 client.failuresWithoutAnswer, Duration.between(client.firstFailureWithoutAnswer, now).toSeconds(),
                 UploadFailureLog.describe(error));
-        Thread closer = new Thread(() -> {
+        closer.execute(() -> {
             retired.forEach(ProfileSink::close);
             client.client.close();
-        }, "bolometer-s3-client-close");
-        closer.setDaemon(true);
-        closer.start();
+        });
     }
 
     /** Whether the store answered (an HTTP status), as opposed to a refused connection, a DNS failure or a timeout. */

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProfileCapturerIT {
@@ -132,54 +134,24 @@ class ProfileCapturerIT {
         assertThat(pod.requests("write-timeout")).isEqualTo(1);
     }
 
-    @Test
-    void asksWhetherPprofIsRegisteredWhenThePathIs404() throws Exception {
-        CaptureOutcome outcome = capture("/nowhere/debug/pprof", ProfileType.GOROUTINE);
-
-        assertThat(outcome).isEqualTo(new Failed("fetch",
-                "HTTP 404 at /nowhere/debug/pprof/goroutine: is net/http/pprof registered at this path?"));
-        assertThat(destination).doesNotExist();
-    }
-
-    @Test
-    void reportsAnyOtherStatusWithItsBody() throws Exception {
-        CaptureOutcome outcome = capture("/broken/debug/pprof", ProfileType.HEAP);
-
-        assertThat(outcome).isEqualTo(new Failed("fetch", "HTTP 503 at /broken/debug/pprof/heap?gc=1: upstream connect error"));
-    }
-
-    @Test
-    void rejectsAnHtmlPageAtTheValidateStageAndDeletesIt() throws Exception {
-        CaptureOutcome outcome = capture("/html/debug/pprof", ProfileType.HEAP);
-
-        assertThat(outcome).isEqualTo(new Failed("validate", "not gzip (served as text/html; charset=utf-8)"));
-        assertThat(destination).doesNotExist();
-    }
-
-    @Test
-    void rejectsATruncatedGzipAtTheValidateStageAndDeletesIt() throws Exception {
-        CaptureOutcome outcome = capture("/truncated/debug/pprof", ProfileType.CPU);
-
-        assertThat(outcome).isEqualTo(new Failed("validate", "truncated gzip (served as application/octet-stream)"));
-        assertThat(destination).doesNotExist();
-    }
-
-    @Test
-    void rejectsGzippedJsonAtTheValidateStageAndDeletesIt() throws Exception {
-        CaptureOutcome outcome = capture("/json/debug/pprof", ProfileType.HEAP);
+    /** Each bad answer: the stage and cause it is reported with; no file is left for any of them. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /nowhere/debug/pprof   | GOROUTINE | fetch    | HTTP 404 at /nowhere/debug/pprof/goroutine: is net/http/pprof registered at this path?
+            /broken/debug/pprof    | HEAP      | fetch    | HTTP 503 at /broken/debug/pprof/heap?gc=1: upstream connect error
+            /html/debug/pprof      | HEAP      | validate | not gzip (served as text/html; charset=utf-8)
+            /truncated/debug/pprof | CPU       | validate | truncated gzip (served as application/octet-stream)
+            /json/debug/pprof      | HEAP      | validate | not a pprof profile: 
+            /endless/debug/pprof   | GOROUTINE | fetch    | too-large: body exceeds the limit of 64 KiB
+            """)
+    void reportsABadAnswerAtItsStageAndLeavesNoFile(String path, ProfileType type, String stage, String cause)
+            throws Exception {
+        CaptureOutcome outcome = capture(path, type);
 
         assertThat(outcome).isInstanceOfSatisfying(Failed.class, failed -> {
-            assertThat(failed.stage()).isEqualTo("validate");
-            assertThat(failed.cause()).startsWith("not a pprof profile: ");
+            assertThat(failed.stage()).isEqualTo(stage);
+            assertThat(failed.cause()).startsWith(cause);
         });
-        assertThat(destination).doesNotExist();
-    }
-
-    @Test
-    void reportsAnEndlessBodyAtTheFetchStageAndLeavesNoFile() throws Exception {
-        CaptureOutcome outcome = capture("/endless/debug/pprof", ProfileType.GOROUTINE);
-
-        assertThat(outcome).isEqualTo(new Failed("fetch", "too-large: body exceeds the limit of 64 KiB"));
         assertThat(destination).doesNotExist();
     }
 

@@ -14,10 +14,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -268,28 +264,6 @@ class ProfileSpoolTest {
 
         assertThatThrownBy(() -> spool.commit(new SpoolSlot(elsewhere), record("k")))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void keepsCountAndBytesConsistentUnderConcurrentCommits() throws Exception {
-        ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<SpooledProfile>> futures = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                String key = "k" + i;
-                futures.add(pool.submit(() -> spool(spool, "abc", record(key))));
-            }
-            for (Future<SpooledProfile> f : futures) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(spool.count()).isEqualTo(40);
-        assertThat(spool.bytes()).isEqualTo(120);
-        assertThat(spool.pending()).extracting(SpooledProfile::id).isSorted().doesNotHaveDuplicates();
-        assertThat(ProfileSpool.open(dir, 1 << 20).count()).isEqualTo(40);
     }
 
     private static SpoolRecord record(String key) {

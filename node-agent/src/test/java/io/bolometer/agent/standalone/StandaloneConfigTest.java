@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class StandaloneConfigTest {
@@ -72,41 +74,22 @@ class StandaloneConfigTest {
         assertThat(target.settings().baselineInterval()).isEqualTo(Duration.ofMinutes(15));
     }
 
-    @Test
-    void refusesUnknownFieldsNamingThem(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE.replace("cpuProfileSeconds", "cpuProfileSecs"));
-
-        assertThatThrownBy(() -> StandaloneConfig.read(file))
-                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
-                .hasMessageContaining("cpuProfileSecs");
-    }
-
-    @Test
-    void refusesAnUnknownProfileType(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"), EXAMPLE.replace("[cpu, heap", "[cpux, heap"));
-
-        assertThatThrownBy(() -> StandaloneConfig.read(file))
-                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
-                .hasMessageContaining("cpux");
-    }
-
-    @Test
-    void refusesAStoreWithBothDirectoryAndS3(@TempDir Path dir) throws Exception {
+    /** Each bad input, as a replacement in the example, and what the refusal names. */
+    @ParameterizedTest(name = "{3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            cpuProfileSeconds       | cpuProfileSecs                                | cpuProfileSecs                      | an unknown field
+            [cpu, heap              | [cpux, heap                                   | cpux                                | an unknown profile type
+            directory: ./profiles   | directory: ./profiles\\n  s3: {bucket: b}      | exactly one of 'directory' or 's3'  | a store with both directory and s3
+            config:\\n               | config:\\n  selector: {namespace: default}\\n   | selector                            | a selector (targets replace it)
+            directory: ./profiles   | 's3: {bucket: b, expectedBucketOwner: me}'    | store.s3.expectedBucketOwner must be an AWS account ID | an expected bucket owner that is no account ID
+            """)
+    void refusesBadInputNamingIt(String from, String to, String named, String what, @TempDir Path dir)
+            throws Exception {
         Path file = Files.writeString(dir.resolve("agent.yaml"),
-                EXAMPLE.replace("directory: ./profiles", "directory: ./profiles\n  s3: {bucket: b}"));
+                EXAMPLE.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n")));
 
         assertThatThrownBy(() -> StandaloneConfig.read(file))
                 .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
-                .hasMessageContaining("exactly one of 'directory' or 's3'");
-    }
-
-    @Test
-    void refusesASelectorBecauseTargetsReplaceIt(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("agent.yaml"),
-                EXAMPLE.replace("config:\n", "config:\n  selector: {namespace: default}\n"));
-
-        assertThatThrownBy(() -> StandaloneConfig.read(file))
-                .isInstanceOf(StandaloneConfig.InvalidStandaloneConfigException.class)
-                .hasMessageContaining("selector");
+                .hasMessageContaining(named);
     }
 }

@@ -4,7 +4,6 @@ import io.bolometer.agent.store.StoreLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolometer.testing.Await;
 import io.bolometer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,7 @@ class SinkRegistryTest {
                 FakeClient client = new FakeClient();
                 created.add(client);
                 return client;
-            });
+            }, Runnable::run);
 
     private static StoreLocation s3(String bucket, String region) {
         return new StoreLocation.S3(bucket, region, "http://127.0.0.1:9", true);
@@ -99,7 +98,7 @@ class SinkRegistryTest {
         ProfileSink second = registry.apply(store);
         assertThat(second).isNotSameAs(first);
         assertThat(created).hasSize(2);
-        Await.until(Duration.ofSeconds(10), "the old client closed on its own thread", () -> created.get(0).closed);
+        assertThat(created.get(0).closed).as("the old client closed").isTrue();
         assertThat(created.get(1).closed).isFalse();
         assertThat(registry.openS3Clients()).isEqualTo(1);
     }
