@@ -18,15 +18,30 @@ public final class AgentFlags {
     /** The chart's container memory limit as the JVM would see it. */
     public static final String CONTAINER = "-XX:MaxRAM=256m";
 
-    /** The flags and environment of {@code node-agent/Dockerfile}'s ENTRYPOINT, the shipped choice. */
-    public static final List<String> IMAGE = List.of("java:17", CONTAINER, "env:MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC",
-            "-Xmx96m", "-Xmn4m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
-            "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
+    /** Marks the entry naming the JDK feature release the agent runs on ({@code java:25}); none means the bench's own. */
+    public static final String JAVA = "java:";
+
+    /** The flag naming the AOT cache; the bench points it at the cache of its own training run. */
+    public static final String AOT_CACHE = "-XX:AOTCache=";
+
+    /** Where the image keeps its AOT cache ({@code node-agent/Dockerfile}); the bench's variants name it too. */
+    public static final String IMAGE_AOT_CACHE = "/opt/bolometer/bolometer-node-agent.aot";
+
+    /** Marks an entry that is an environment variable of the agent process ({@code env:NAME=value}), not a flag. */
+    public static final String ENV = "env:";
+
+    /**
+     * The runtime, flags and environment of {@code node-agent/Dockerfile}'s ENTRYPOINT, the shipped choice: the flags
+     * of 2026-12-06 on Java 25 with the AOT cache of a training run (issue 17, docs/performance.md).
+     */
+    public static final List<String> IMAGE = List.of("java:25", CONTAINER, "env:MALLOC_ARENA_MAX=2",
+            "-XX:+UseSerialGC", "-Xmx96m", "-Xmn4m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-XX:TieredStopAtLevel=1", "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
             "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000", "-Xss512k",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-Dio.netty.jfr.enabled=false",
-            "-XX:+ExitOnOutOfMemoryError");
+            "-XX:+ExitOnOutOfMemoryError", AOT_CACHE + IMAGE_AOT_CACHE);
 
-    /** The image's flags shipped on 2026-12-06 (JDK 17), the "before" of issue 17. */
+    /** The image's flags shipped on 2026-12-06 (on JDK 17 in its variant jdk17), the "before" of issue 17. */
     public static final List<String> IMAGE_2026_12_06 = List.of(CONTAINER, "env:MALLOC_ARENA_MAX=2",
             "-XX:+UseSerialGC", "-Xmx96m", "-Xmn4m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
             "-XX:TieredStopAtLevel=1", "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
@@ -41,18 +56,6 @@ public final class AgentFlags {
     public static final List<String> IMAGE_BEFORE = List.of(CONTAINER, "env:MALLOC_ARENA_MAX=2", "-XX:+UseSerialGC",
             "-Xmx96m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:TieredStopAtLevel=1",
             "-Xss512k", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-XX:+ExitOnOutOfMemoryError");
-
-    /** Marks the entry naming the JDK feature release the agent runs on ({@code java:25}); none means the bench's own. */
-    public static final String JAVA = "java:";
-
-    /** The flag naming the AOT cache; the bench points it at the cache of its own training run. */
-    public static final String AOT_CACHE = "-XX:AOTCache=";
-
-    /** Where the image keeps its AOT cache ({@code node-agent/Dockerfile}); the bench's variants name it too. */
-    public static final String BENCH_AOT_CACHE = "/opt/bolometer/bolometer-node-agent.aot";
-
-    /** Marks an entry that is an environment variable of the agent process ({@code env:NAME=value}), not a flag. */
-    public static final String ENV = "env:";
 
     private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]*)\"");
     /** The runtime stage's base image names the JDK feature release. */
@@ -73,14 +76,14 @@ public final class AgentFlags {
         variants.put("jdk17", concat(List.of(JAVA + "17"), flags));
         variants.put("jdk25", concat(List.of(JAVA + "25"), flags));
         variants.put("jdk25-coh", concat(List.of(JAVA + "25"), flags, "-XX:+UseCompactObjectHeaders"));
-        variants.put("jdk25-aot", concat(List.of(JAVA + "25"), flags, AOT_CACHE + BENCH_AOT_CACHE));
+        variants.put("jdk25-aot", concat(List.of(JAVA + "25"), flags, AOT_CACHE + IMAGE_AOT_CACHE));
         variants.put("jdk25-coh-aot", concat(List.of(JAVA + "25"), flags, "-XX:+UseCompactObjectHeaders",
-                AOT_CACHE + BENCH_AOT_CACHE));
+                AOT_CACHE + IMAGE_AOT_CACHE));
         // the cache mapped where it was made: no relocation, so its pages stay clean and only touched ones resident
-        variants.put("jdk25-aot-mapped", concat(List.of(JAVA + "25"), flags, AOT_CACHE + BENCH_AOT_CACHE,
+        variants.put("jdk25-aot-mapped", concat(List.of(JAVA + "25"), flags, AOT_CACHE + IMAGE_AOT_CACHE,
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
         // Vert.x resolving names through the JDK instead of its Netty DNS client (the agent dials IPs and one host)
-        variants.put("jdk25-aot-mapped-jdkdns", concat(List.of(JAVA + "25"), flags, AOT_CACHE + BENCH_AOT_CACHE,
+        variants.put("jdk25-aot-mapped-jdkdns", concat(List.of(JAVA + "25"), flags, AOT_CACHE + IMAGE_AOT_CACHE,
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-Dvertx.disableDnsResolver=true"));
         variants.put("image-before", IMAGE_BEFORE);
         // `java -jar` in the same container, nothing tuned: G1, C2, default heap ergonomics (1/4 of 256 MiB)

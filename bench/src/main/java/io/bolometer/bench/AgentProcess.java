@@ -195,7 +195,9 @@ public final class AgentProcess implements AutoCloseable {
                 jcmd.destroyForcibly();
                 return Double.NaN;
             }
-            return counter(out, "java.cls.loadedClasses") - counter(out, "java.cls.unloadedClasses");
+            // shared ones: from the JDK's CDS archive or the AOT cache (without one, the JDK's own few thousand)
+            return counter(out, "java.cls.loadedClasses") + counter(out, "java.cls.sharedLoadedClasses")
+                    - counter(out, "java.cls.unloadedClasses") - counter(out, "java.cls.sharedUnloadedClasses");
         } catch (IOException e) {
             return Double.NaN;
         } catch (InterruptedException e) {

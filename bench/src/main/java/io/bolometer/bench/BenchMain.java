@@ -26,13 +26,13 @@ import java.util.stream.IntStream;
  * <p>Options ({@code --name=value}): {@code out}, {@code pods} (110), {@code steady-seconds} (600),
  * {@code check-seconds} (10), {@code crossings} (40, memory), {@code cpu-crossings} (20), {@code wave} (20),
  * {@code overhead-samples} (20), {@code throughput-seconds} (40), {@code variants}
- * (image,jdk17,jdk25,jdk25-coh,jdk25-aot,jdk25-coh-aot; see {@link AgentFlags}), {@code ready-repeats} (3 starts per
+ * (image,jdk17,jdk25,jdk25-coh,jdk25-coh-aot; see {@link AgentFlags}), {@code ready-repeats} (3 starts per
  * variant for start → ready),
  * {@code programs} (true), {@code program-timeout-seconds} (480), {@code agent-jar}.
  */
 public final class BenchMain {
     private static final String TOKEN = "bench-kubelet-token";
-    private static final String DEFAULT_VARIANTS = "image,jdk17,jdk25,jdk25-coh,jdk25-aot,jdk25-coh-aot";
+    private static final String DEFAULT_VARIANTS = "image,jdk17,jdk25,jdk25-coh,jdk25-coh-aot";
 
     private BenchMain() {
     }
