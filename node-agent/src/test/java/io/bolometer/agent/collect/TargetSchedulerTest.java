@@ -43,6 +43,8 @@ class TargetSchedulerTest {
     Path dir;
     private ScheduledExecutorService executor;
     private TargetScheduler scheduler;
+    private ProfileCollector collector;
+    private AgentMetrics metrics;
     private final List<String> requested = new CopyOnWriteArrayList<>();
     /** When set, the next fetch waits for it: a capture that is still running. */
     private volatile CompletableFuture<Void> holdNextFetch;
@@ -78,6 +80,8 @@ class TargetSchedulerTest {
                     }
                 }, CLOCK);
         scheduler = new TargetScheduler(executor, CLOCK, new NoUsage(), collector, metrics);
+        this.collector = collector;
+        this.metrics = metrics;
     }
 
     @AfterEach
@@ -86,11 +90,15 @@ class TargetSchedulerTest {
     }
 
     private static ProfilingTarget target(String token) {
+        return target(token, ResourceLimits.configured(0, 0));
+    }
+
+    private static ProfilingTarget target(String token, ResourceLimits limits) {
         TargetSettings settings = new TargetSettings(80, 90, Duration.ofSeconds(30), Duration.ofMinutes(5), false,
                 Duration.ofSeconds(35), List.of(ProfileType.HEAP), 1);
         return new ProfilingTarget("shop/hot", new PodRef("shop", "checkout-1"), "node-a",
                 URI.create("http://127.0.0.1:6060"), "/debug/pprof", "checkout", Map.of(),
-                ResourceLimits.configured(0, 0), settings, new StoreLocation.Directory("/unused"), "profiles", 0,
+                limits, settings, new StoreLocation.Directory("/unused"), "profiles", 0,
                 token);
     }
 
@@ -139,7 +147,25 @@ class TargetSchedulerTest {
         assertThat(requested).isEmpty();
     }
 
-    private static final class NoUsage implements UsageSource {
+    @Test
+    void readsUsageSoonAfterTargetsAreAppliedNotOnlyAfterAWholeCheckInterval() throws Exception {
+        java.util.concurrent.CountDownLatch sampled = new java.util.concurrent.CountDownLatch(1);
+        UsageSource counting = new NoUsage() {
+            @Override
+            public CompletableFuture<UsageSnapshot> sample() {
+                sampled.countDown();
+                return super.sample();
+            }
+        };
+        TargetScheduler soon = new TargetScheduler(executor, CLOCK, counting, collector, metrics);
+
+        soon.apply(List.of(target(null, ResourceLimits.configured(1.0, 512L << 20)))); // checks every 30 s
+
+        assertThat(sampled.await(10, TimeUnit.SECONDS)).as("first usage read within 10 s, not 30").isTrue();
+        soon.close();
+    }
+
+    private static class NoUsage implements UsageSource {
         @Override
         public CompletableFuture<UsageSnapshot> sample() {
             return CompletableFuture.failedFuture(new IllegalStateException("no usage in this test"));
