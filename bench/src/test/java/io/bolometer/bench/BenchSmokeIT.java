@@ -56,5 +56,10 @@ class BenchSmokeIT {
             assertThat(json.has(key)).as(key + " recorded, null when not measured").isTrue();
         }
         assertThat(results.table(Results.goals(5))).contains("| not measured |").contains("agent_rss_mib");
+        // The image's JVM (Java 25, AOT cache) writes nothing of its own to the agent's output: no native-access
+        // warning when the CRT loads (it would break LOG_FORMAT=json's one object per line), no AOT cache error.
+        List<String> jvmLines = java.nio.file.Files.readAllLines(dir.resolve("agent-image.log")).stream()
+                .filter(line -> line.startsWith("WARNING") || line.startsWith("[")).toList();
+        assertThat(jvmLines).as("JVM lines in agent-image.log").isEmpty();
     }
 }
