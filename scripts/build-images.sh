@@ -40,12 +40,13 @@ jdk_home() {
   home=${!var:-}
   if [ -z "$home" ]; then
     for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")" /usr/lib/jvm/*; do
-      [ -n "$candidate" ] && [ -f "$candidate/release" ] || continue
+      if [ -z "$candidate" ] || [ ! -f "$candidate/release" ]; then continue; fi
       if grep -Eq "^JAVA_VERSION=\"$feature([.+\"])" "$candidate/release"; then home=$candidate; break; fi
     done
   fi
-  [ -n "$home" ] && [ -x "$home/bin/jlink" ] && [ -x "$home/bin/jdeps" ] \
-    || die "no JDK $feature with jlink/jdeps (set $var; the Dockerfile's runtime stage names Java $feature)"
+  if [ -z "$home" ] || [ ! -x "$home/bin/jlink" ] || [ ! -x "$home/bin/jdeps" ]; then
+    die "no JDK $feature with jlink/jdeps (set $var; the Dockerfile's runtime stage names Java $feature)"
+  fi
   printf '%s\n' "$home"
 }
 # The JDK feature release a Dockerfile's runtime stage names (FROM eclipse-temurin:N-…).
