@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # build-images.sh - the three images without a registry, a base image or a Docker daemon (buildah, FROM scratch):
 #   bolometer/node-agent:dev   jlinked JRE (modules from jdeps) + the shared libraries it and its native libraries
-#   bolometer/coordinator:dev  load (ldd) + CA certificates + the jar; user 65532; the JVM flags and environment
-#                              of the module's Dockerfile (read from it: one source of truth)
+#   bolometer/coordinator:dev  load (ldd) + CA certificates + the jar; user 65532; the JDK release (FROM
+#                              eclipse-temurin:N-…), JVM flags and environment of the module's Dockerfile (read from
+#                              it: one source of truth); when the ENTRYPOINT names -XX:AOTCache=FILE, FILE is made by
+#                              a training run of the image's own java and jar against the bench's fake cluster
+#                              (bench/…/AotTrainingMain) and checked with -XX:AOTMode=on inside the image's root
 #   bolometer/sample-app:dev   the static Go sample app; user 65532
 # written as docker-archive files target/images/{node-agent,coordinator,sample-app}.tar, ready for
 # `ctr images import` (scripts/real-node.sh) or `docker load` / `skopeo copy docker-archive:… docker://…`.
 #
 # Usage: scripts/build-images.sh [node-agent|coordinator|sample-app ...]   (default: all three)
-# Needs: the jars (make build), the Go toolchain (scripts/ensure-go.sh), JDK 17 (jlink, jdeps), buildah (installed
-# from Debian's packages when missing and run as root).
-# Env: IMAGE_TAG (default dev), IMAGE_PREFIX (default bolometer/), JAVA_HOME (default: the one javac belongs to).
+# Needs: the jars (make build), the Go toolchain (scripts/ensure-go.sh), the JDKs the Dockerfiles name (jlink, jdeps:
+# 17 for the coordinator, 25 for the agent; found under /usr/lib/jvm), Maven (the AOT training run), buildah
+# (installed from Debian's packages when missing and run as root).
+# Env: IMAGE_TAG (default dev), IMAGE_PREFIX (default bolometer/), JDK<N>_HOME (default: the JDK N under /usr/lib/jvm,
+# or JAVA_HOME / the one javac belongs to when that is release N).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,10 +33,28 @@ if ! command -v buildah >/dev/null 2>&1; then
       apt-get install -y -q --no-install-recommends buildah; } >"${TMPDIR:-/tmp}/build-images-apt.log" 2>&1 \
     || die "could not install buildah (see ${TMPDIR:-/tmp}/build-images-apt.log)"
 fi
-: "${JAVA_HOME:=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
-[ -x "$JAVA_HOME/bin/jlink" ] && [ -x "$JAVA_HOME/bin/jdeps" ] || die "no jlink/jdeps under JAVA_HOME=$JAVA_HOME (a full JDK 17 is needed)"
-JAVA_FEATURE=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-[ "$JAVA_FEATURE" = 17 ] || die "JAVA_HOME=$JAVA_HOME is Java $JAVA_FEATURE; the images ship Java 17 as the Dockerfiles do"
+# The JDK of feature release $1: JDK<N>_HOME, else JAVA_HOME (or javac's) when it is that release, else the first
+# JDK of that release under /usr/lib/jvm. Prints its home; needs jlink and jdeps.
+jdk_home() {
+  local feature=$1 var="JDK$1_HOME" home candidate
+  home=${!var:-}
+  if [ -z "$home" ]; then
+    for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")" /usr/lib/jvm/*; do
+      if [ -z "$candidate" ] || [ ! -f "$candidate/release" ]; then continue; fi
+      if grep -Eq "^JAVA_VERSION=\"$feature([.+\"])" "$candidate/release"; then home=$candidate; break; fi
+    done
+  fi
+  if [ -z "$home" ] || [ ! -x "$home/bin/jlink" ] || [ ! -x "$home/bin/jdeps" ]; then
+    die "no JDK $feature with jlink/jdeps (set $var; the Dockerfile's runtime stage names Java $feature)"
+  fi
+  printf '%s\n' "$home"
+}
+# The JDK feature release a Dockerfile's runtime stage names (FROM eclipse-temurin:N-…).
+dockerfile_java_feature() {
+  local feature; feature=$(sed -n 's/^FROM eclipse-temurin:\([0-9][0-9]*\)-.*/\1/p' "$1" | tail -1)
+  [ -n "$feature" ] || die "$1: no FROM eclipse-temurin:N-… runtime stage"
+  printf '%s\n' "$feature"
+}
 
 # buildah keeps its own storage under target/ (no system-wide state); vfs works inside containers and VMs alike
 BUILDAH=(buildah --root "$WORK/storage" --runroot "$WORK/run" --storage-driver "${BUILDAH_DRIVER:-vfs}")
@@ -91,6 +114,9 @@ commit_image() {
 java_image() { # name module jar
   local name=$1 module=$2 jar=$3 rootfs="$WORK/$1/rootfs" jre modules entrypoint dockerfile="$ROOT/$2/Dockerfile"
   [ -f "$ROOT/$jar" ] || die "$jar missing: run make build first"
+  local feature home; feature=$(dockerfile_java_feature "$dockerfile"); home=$(jdk_home "$feature")
+  local JAVA_HOME=$home
+  log "$name: Java $feature from $JAVA_HOME"
   base_rootfs "$rootfs"
   # The modules the jar needs, from jdeps, plus what reflection and service loading reach that jdeps can't see:
   # jdk.crypto.ec (TLS to the API server and S3), jdk.unsupported (Netty, Jackson), java.naming (fabric8's
@@ -99,13 +125,14 @@ java_image() { # name module jar
   [ -n "$modules" ] || die "jdeps printed no modules for $jar"
   modules="$modules,jdk.crypto.ec,jdk.unsupported,java.naming,jdk.management,jdk.zipfs"
   jre="$rootfs/opt/java"
+  local compress=zip-6; [ "$feature" -ge 21 ] || compress=2
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-    --compress=2 --output "$jre"
+    --compress="$compress" --output "$jre"
   # java.desktop comes with the modules (Jackson reads java.beans annotations), its native AWT, sound and image
   # libraries are never loaded by a headless server, and they would bring X11 and font libraries along
   find "$jre/lib" \( -name 'libawt*' -o -name 'libsplashscreen.so' -o -name 'libfontmanager.so' -o -name 'libjsound.so' \
     -o -name 'libjavajpeg.so' -o -name 'liblcms.so' -o -name 'libmlib_image.so' -o -name 'libjawt.so' \) -delete
-  # Debian's JDK links the trust store to /etc/ssl/certs/java/cacerts: copy the file itself
+  # Debian's JDK links the trust store to /etc/ssl/certs/java/cacerts: copy the file itself (Temurin's is a file)
   rm -f "$jre/lib/security/cacerts"; cp -L "$JAVA_HOME/lib/security/cacerts" "$jre/lib/security/cacerts"
   # the CA bundle for native TLS (the AWS CRT reads the system bundle)
   if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
@@ -127,8 +154,33 @@ java_image() { # name module jar
   printf '127.0.0.1 localhost\n' >"$rootfs/etc/hosts"
   entrypoint=$(dockerfile_entrypoint "$dockerfile")
   local envs=(); while IFS= read -r e; do [ -n "$e" ] && envs+=("$e"); done < <(dockerfile_env "$dockerfile")
+  local aot; aot=$(printf '%s\n' "$entrypoint" | grep -o '"-XX:AOTCache=[^"]*"' | sed 's/^"-XX:AOTCache=//; s/"$//' || true)
+  [ -z "$aot" ] || aot_cache "$rootfs" "$aot" "$dockerfile" "$(basename "$jar")"
   # eclipse-temurin puts java on PATH; so does this image
   commit_image "$name" "$rootfs" "$entrypoint" "" "PATH=/opt/java/bin:/usr/bin:/bin" "JAVA_HOME=/opt/java" "${envs[@]}"
+}
+
+# aot_cache ROOTFS FILE DOCKERFILE JAR: the AOT cache FILE (a path inside the image), made by a training run of the
+# image's own java and jar with the Dockerfile's flags against the bench's fake cluster (the cache is only valid for
+# the runtime and jar that made it), then checked inside the image's root with -XX:AOTMode=on (which refuses to
+# start when the cache does not fit the runtime, the jar or the flags).
+aot_cache() {
+  local rootfs=$1 file=$2 dockerfile=$3 jarname=$4 go log="$WORK/aot-training.log"
+  go=$(bash "$ROOT/scripts/ensure-go.sh") || die "no Go toolchain (scripts/ensure-go.sh): the training pods are Go"
+  log "training the AOT cache $file (log: $log)"
+  rm -f "$rootfs$file"
+  (cd "$ROOT" && mvn -B -ntp -q -Paot-training -pl bench -am package -DskipTests -Dgo.binary="$go" \
+      -Dtraining.args="--java-home=$rootfs/opt/java --jar=$rootfs/opt/bolometer/$jarname --out=$rootfs$file \
+      --dockerfile=${dockerfile#"$ROOT"/} --work=$WORK/aot-training") >"$log" 2>&1 \
+    || die "the AOT training run failed (see $log)"
+  [ -s "$rootfs$file" ] || die "the AOT training run wrote no $file (see $log)"
+  local flags; flags=$(dockerfile_joined "$dockerfile" | sed -n 's/^ENTRYPOINT[[:space:]]*\[\(.*\)\][[:space:]]*$/\1/p' \
+    | grep -o '"[^"]*"' | tr -d '"' | sed '1d; /^-jar$/,$d')
+  # (no /proc in the chroot, so the launcher can't resolve $ORIGIN: the library path says where the runtime is)
+  # shellcheck disable=SC2086
+  LD_LIBRARY_PATH=/opt/java/lib:/opt/java/lib/server chroot "$rootfs" /opt/java/bin/java $flags -XX:AOTMode=on -jar "/opt/bolometer/$jarname" --help >/dev/null 2>"$WORK/aot-check.log" \
+    || die "the image's java does not take its AOT cache $file (see $WORK/aot-check.log)"
+  log "AOT cache $file: $(du -h "$rootfs$file" | cut -f1), taken by the image's java"
 }
 
 sample_app_image() {

@@ -29,16 +29,38 @@ public final class AgentProcess implements AutoCloseable {
     /** What the agent is started with. */
     public record Launch(String name, List<String> jvmFlags, String node, URI kubeletUrl, Path kubeletToken,
                          Path kubeletCa, Path kubeconfig, Path workDir) {
+        /** The agent's spool (it also keeps the capture tokens it handled). */
+        public Path spoolDir() {
+            return workDir.resolve("spool-" + name);
+        }
+
+        /**
+         * Empties the spool a previous bench run left: its profiles name that run's S3 endpoint, and its handled
+         * capture tokens would make this run's requested captures (same tokens) no-ops.
+         */
+        public Launch withFreshSpool() throws IOException {
+            Path spool = spoolDir();
+            if (Files.exists(spool)) {
+                try (var files = Files.walk(spool)) {
+                    for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
+            return this;
+        }
     }
 
     private final Launch launch;
     private final Process process;
     private final int metricsPort;
     private final int healthPort;
+    private final long startNanos;
 
-    private AgentProcess(Launch launch, Process process, int metricsPort, int healthPort) {
+    private AgentProcess(Launch launch, Process process, long startNanos, int metricsPort, int healthPort) {
         this.launch = launch;
         this.process = process;
+        this.startNanos = startNanos;
         this.metricsPort = metricsPort;
         this.healthPort = healthPort;
     }
@@ -47,8 +69,8 @@ public final class AgentProcess implements AutoCloseable {
         int metricsPort = freePort();
         int healthPort = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        launch.jvmFlags().stream().filter(flag -> !flag.startsWith(AgentFlags.ENV)).forEach(command::add);
+        command.add(AgentFlags.javaHome(launch.jvmFlags()).resolve("bin/java").toString());
+        command.addAll(AgentFlags.jvmFlags(launch.jvmFlags()));
         command.add("-jar");
         command.add(jar.toString());
         Path log = launch.workDir().resolve("agent-" + launch.name() + ".log");
@@ -61,7 +83,7 @@ public final class AgentProcess implements AutoCloseable {
         env.put("KUBELET_URL", launch.kubeletUrl().toString());
         env.put("KUBELET_TOKEN_FILE", launch.kubeletToken().toString());
         env.put("KUBELET_CA_FILE", launch.kubeletCa().toString());
-        env.put("SPOOL_DIR", launch.workDir().resolve("spool-" + launch.name()).toString());
+        env.put("SPOOL_DIR", launch.spoolDir().toString());
         env.put("METRICS_PORT", Integer.toString(metricsPort));
         env.put("HEALTH_PORT", Integer.toString(healthPort));
         env.put("KUBECONFIG", launch.kubeconfig().toString());
@@ -70,7 +92,8 @@ public final class AgentProcess implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", "test-secret-key");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
-        return new AgentProcess(launch, builder.start(), metricsPort, healthPort);
+        long startNanos = System.nanoTime();
+        return new AgentProcess(launch, builder.start(), startNanos, metricsPort, healthPort);
     }
 
     public String name() {
@@ -87,6 +110,38 @@ public final class AgentProcess implements AutoCloseable {
 
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /**
+     * Seconds from the process start (fork) to the first {@code /readyz} 200 (its assignment watched and its
+     * targets applied), polled every 10 ms; fails when not ready within {@code timeout}.
+     */
+    public double awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = startNanos + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("agent " + name() + " exited with " + process.exitValue()
+                        + "; see its log in " + launch.workDir());
+            }
+            if (get(healthPort, "/readyz").statusCode() == 200) {
+                return (System.nanoTime() - startNanos) / 1e9;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        throw new IllegalStateException("agent " + name() + " not ready within " + timeout);
+    }
+
+    /** Seconds from the process start until a metric's sum reached {@code value} (polled every 50 ms). */
+    public double secondsUntilMetric(String name, double value, Duration timeout) throws InterruptedException {
+        long deadline = startNanos + timeout.toNanos();
+        while (!(metric(name) >= value)) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IllegalStateException("agent " + name() + ": " + name + " did not reach " + value
+                        + " within " + timeout + " of its start (now " + metric(name) + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     /** Ready (its targets applied) and profiling {@code targets} targets; waits at most {@code timeout}. */
@@ -125,6 +180,35 @@ public final class AgentProcess implements AutoCloseable {
             throw new IOException("no VmRSS for pid " + pid());
         }
         return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    /**
+     * Classes loaded now (loaded − unloaded, JDK and shared ones included), from the JVM's performance counters
+     * through the variant's own {@code jcmd}; NaN when they can't be read.
+     */
+    public double loadedClasses() {
+        try {
+            Process jcmd = new ProcessBuilder(AgentFlags.javaHome(launch.jvmFlags()).resolve("bin/jcmd").toString(),
+                    Long.toString(pid()), "PerfCounter.print").redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return Double.NaN;
+            }
+            // shared ones: from the JDK's CDS archive or the AOT cache (without one, the JDK's own few thousand)
+            return counter(out, "java.cls.loadedClasses") + counter(out, "java.cls.sharedLoadedClasses")
+                    - counter(out, "java.cls.unloadedClasses") - counter(out, "java.cls.sharedUnloadedClasses");
+        } catch (IOException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private static double counter(String perfCounters, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(\\d+)").matcher(perfCounters);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** User + system CPU time used so far, seconds, from /proc/<pid>/stat (utime, stime). */
@@ -184,14 +268,21 @@ public final class AgentProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL after 15 s. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(15));
+    }
+
+    /** SIGTERM, then SIGKILL after {@code patience}; the exit code, or -1 when it had to be killed. */
+    public int close(Duration patience) {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
             }
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return -1;
     }
 
     /** A stand-in response for "could not connect": status 0. */

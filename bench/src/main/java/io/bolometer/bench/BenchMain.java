@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,11 +25,14 @@ import java.util.stream.IntStream;
  *
  * <p>Options ({@code --name=value}): {@code out}, {@code pods} (110), {@code steady-seconds} (600),
  * {@code check-seconds} (10), {@code crossings} (40, memory), {@code cpu-crossings} (20), {@code wave} (20),
- * {@code overhead-samples} (20), {@code throughput-seconds} (40), {@code variants} (image,image-before,jvm-defaults,lean),
+ * {@code overhead-samples} (20), {@code throughput-seconds} (40), {@code variants}
+ * (image,jdk17,jdk25,jdk25-coh,jdk25-coh-aot; see {@link AgentFlags}), {@code ready-repeats} (3 starts per
+ * variant for start → ready),
  * {@code programs} (true), {@code program-timeout-seconds} (480), {@code agent-jar}.
  */
 public final class BenchMain {
     private static final String TOKEN = "bench-kubelet-token";
+    private static final String DEFAULT_VARIANTS = "image,jdk17,jdk25,jdk25-coh,jdk25-coh-aot";
 
     private BenchMain() {
     }
@@ -52,6 +56,47 @@ public final class BenchMain {
                         && put.bucket().equals(BenchCluster.BUCKET) && put.key().startsWith("profiles/")).count();
             }
             log("Warm-up of %s: %d of %d profiles stored", variant, stored, perAgent);
+        }
+    }
+
+    /**
+     * One AOT cache per variant that names one ({@code -XX:AOTCache=}), each from its own training run against the
+     * bench's parts, before any measured agent starts (a training run's captures would disturb them).
+     */
+    private static Map<String, Path> trainAotCaches(Path jar, List<String> variants, AotTraining.Rig rig, Vertx vertx,
+                                                    List<AutoCloseable> closeables) throws Exception {
+        Map<String, Path> caches = new HashMap<>();
+        for (String variant : variants) {
+            List<String> flags = AgentFlags.VARIANTS.get(variant);
+            if (flags == null || AgentFlags.aotCache(flags) == null) {
+                continue;
+            }
+            String node = "bench-training-" + variant;
+            UsageModel model = new UsageModel(rig.fleet().count());
+            FakeKubelet kubelet = FakeKubelet.start(vertx, TOKEN).serve(() -> model.summary(node));
+            closeables.add(kubelet);
+            log("Training the AOT cache of %s", variant);
+            caches.put(variant, AotTraining.train(jar, flags, rig.workDir().resolve("aot-" + variant + ".aot"),
+                    kubelet, node, rig));
+        }
+        return caches;
+    }
+
+    /** The load averages (1, 5, 15 min) as /proc/loadavg has them: the machine's load beside each figure. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static double loadAverage1m() {
+        try {
+            return Double.parseDouble(loadAverage().split(" ")[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
         }
     }
 
@@ -108,7 +153,7 @@ public final class BenchMain {
         int wave = Integer.parseInt(o.getOrDefault("wave", "20"));
         int overheadSamples = Integer.parseInt(o.getOrDefault("overhead-samples", "20"));
         double throughputSeconds = Double.parseDouble(o.getOrDefault("throughput-seconds", "40"));
-        List<String> variants = List.of(o.getOrDefault("variants", "image,image-before,jvm-defaults,lean").split(","));
+        List<String> variants = List.of(o.getOrDefault("variants", DEFAULT_VARIANTS).split(","));
         boolean programs = Boolean.parseBoolean(o.getOrDefault("programs", "true"));
         Path jar = root.resolve(o.getOrDefault("agent-jar", "node-agent/target/bolometer-node-agent.jar"));
         if (!Files.isRegularFile(jar)) {
@@ -137,11 +182,14 @@ public final class BenchMain {
 
             Map<String, UsageModel> usage = new HashMap<>();
             List<AgentProcess> agents = new ArrayList<>();
+            Map<String, Path> caches = trainAotCaches(jar, variants, new AotTraining.Rig(cluster, fleet,
+                    proxy.endpoint(), kubeconfig, token, check, workDir), vertx, closeables);
+            int readyRepeats = Integer.parseInt(o.getOrDefault("ready-repeats", "3"));
+            Map<String, Double> readyMedians = new LinkedHashMap<>();
             for (String variant : variants) {
                 List<String> flags = AgentFlags.VARIANTS.get(variant);
-                if (flags == null) {
-                    throw new IllegalArgumentException("unknown variant " + variant + "; known: "
-                            + AgentFlags.VARIANTS.keySet());
+                if (caches.containsKey(variant)) {
+                    flags = AotTraining.usingCache(flags, caches.get(variant));
                 }
                 String node = "bench-" + variant;
                 UsageModel model = new UsageModel(podCount);
@@ -149,11 +197,35 @@ public final class BenchMain {
                 FakeKubelet kubelet = FakeKubelet.start(vertx, TOKEN).serve(() -> model.summary(node));
                 closeables.add(kubelet);
                 cluster.assign(node, fleet, check, proxy.endpoint());
-                AgentProcess agent = AgentProcess.start(jar, new AgentProcess.Launch(variant, flags, node,
-                        kubelet.uri(), token, kubelet.caCertPath(), kubeconfig, workDir));
+                AgentProcess.Launch launch = new AgentProcess.Launch(variant, flags, node, kubelet.uri(), token,
+                        kubelet.caCertPath(), kubeconfig, workDir).withFreshSpool();
+                // Start → ready, one agent at a time (agents starting together would slow each other down):
+                // earlier starts are measured and stopped, the last one stays for the rest of the run.
+                List<Double> ready = new ArrayList<>();
+                for (int r = 1; r < readyRepeats; r++) {
+                    try (AgentProcess trial = AgentProcess.start(jar, launch)) {
+                        ready.add(trial.awaitReady(Duration.ofSeconds(120)));
+                    }
+                }
+                AgentProcess agent = AgentProcess.start(jar, launch);
                 closeables.add(0, agent);
                 agents.add(agent);
+                ready.add(agent.awaitReady(Duration.ofSeconds(120)));
+                double firstCheck = agent.secondsUntilMetric("profiling_threshold_checks_total", podCount,
+                        Duration.ofSeconds(3L * check + 120));
+                String suffix = "_" + variant.replace('-', '_');
+                readyMedians.put(variant, Stats.median(ready));
+                results.put("agent_ready_seconds" + suffix, Stats.median(ready));
+                results.put("agent_ready_seconds_max" + suffix, Stats.max(ready));
+                results.put("agent_first_check_seconds" + suffix, firstCheck);
+                log("Agent %s: start -> ready %s s (median %.2f), -> first check of every pod %.2f s (load %s)",
+                        variant, ready.stream().map(t -> String.format("%.2f", t)).toList(), Stats.median(ready),
+                        firstCheck, loadAverage());
             }
+            results.put("agent_ready_seconds", readyMedians.get(variants.get(0)));
+            results.put("agent_ready_seconds_by_variant", readyMedians);
+            results.put("agent_ready_repeats", readyRepeats);
+            results.put("load_average_1m_after_start", loadAverage1m());
             for (AgentProcess agent : agents) {
                 agent.awaitTargets(podCount, Duration.ofSeconds(120));
             }
@@ -202,19 +274,32 @@ public final class BenchMain {
             // 3. The quiet window: CPU over its length, RSS at its end.
             measureSteadyState(results, agents, cluster, steadyStart, steady, check);
 
-            // 4. Capture overhead against the plain path, same endpoints.
-            log("Capture overhead: %d samples", overheadSamples);
+            // 4. Capture overhead against the plain path, same endpoints: every variant in turn, the headline first.
+            log("Capture overhead: %d samples per variant", overheadSamples);
             try (CaptureOverhead overhead = new CaptureOverhead(proxy.endpoint())) {
-                CaptureOverhead.Outcome outcome = overhead.measure(cluster, node, fleet, proxy, 3, overheadSamples);
-                double agentMedian = Stats.median(outcome.agentSeconds());
-                double plainMedian = Stats.median(outcome.baselineSeconds());
-                results.put("capture_overhead_ratio", agentMedian / plainMedian);
-                results.put("capture_agent_seconds_median", agentMedian);
-                results.put("capture_agent_seconds_p90", Stats.percentile(outcome.agentSeconds(), 90));
-                results.put("capture_plain_seconds_median", plainMedian);
-                results.put("capture_plain_seconds_p90", Stats.percentile(outcome.baselineSeconds(), 90));
-                results.put("capture_samples", outcome.agentSeconds().size());
-                results.put("capture_profile_bytes", outcome.profileBytes());
+                Map<String, Double> ratios = new LinkedHashMap<>();
+                for (AgentProcess agent : agents) {
+                    CaptureOverhead.Outcome outcome = overhead.measure(cluster, agent.launch().node(), fleet, proxy,
+                            3, overheadSamples);
+                    double agentMedian = Stats.median(outcome.agentSeconds());
+                    double plainMedian = Stats.median(outcome.baselineSeconds());
+                    ratios.put(agent.name(), agentMedian / plainMedian);
+                    results.put("capture_overhead_ratio_" + agent.name().replace('-', '_'), agentMedian / plainMedian);
+                    log("Capture overhead of %s: %.3f (agent %.1f ms, plain %.1f ms; load %s)", agent.name(),
+                            agentMedian / plainMedian, agentMedian * 1e3, plainMedian * 1e3, loadAverage());
+                    if (agent != primary) {
+                        continue;
+                    }
+                    results.put("capture_overhead_ratio", agentMedian / plainMedian);
+                    results.put("capture_agent_seconds_median", agentMedian);
+                    results.put("capture_agent_seconds_p90", Stats.percentile(outcome.agentSeconds(), 90));
+                    results.put("capture_plain_seconds_median", plainMedian);
+                    results.put("capture_plain_seconds_p90", Stats.percentile(outcome.baselineSeconds(), 90));
+                    results.put("capture_samples", outcome.agentSeconds().size());
+                    results.put("capture_profile_bytes", outcome.profileBytes());
+                }
+                results.put("capture_overhead_ratio_by_variant", ratios);
+                results.put("load_average_1m_after_overhead", loadAverage1m());
             }
 
             // 5. Throughput at half a core.
@@ -302,6 +387,9 @@ public final class BenchMain {
         sleepUntil(steadyStart, windowEnd);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long apiRequests = cluster.requestCount() - apiStart;
+        Map<String, Double> rssByVariant = new LinkedHashMap<>();
+        Map<String, Double> cpuByVariant = new LinkedHashMap<>();
+        Map<String, Double> classesByVariant = new LinkedHashMap<>();
         for (int i = 0; i < agents.size(); i++) {
             AgentProcess agent = agents.get(i);
             if (!agent.alive()) {
@@ -312,14 +400,23 @@ public final class BenchMain {
             String suffix = "_" + agent.name().replace('-', '_');
             results.put("agent_rss_mib" + suffix, rss);
             results.put("agent_cpu_millicores" + suffix, millicores);
+            rssByVariant.put(agent.name(), rss);
+            cpuByVariant.put(agent.name(), millicores);
+            classesByVariant.put(agent.name(), agent.loadedClasses());
             if (i == 0) {
                 results.put("agent_rss_mib", rss);
                 results.put("agent_cpu_millicores", millicores);
                 double checks = agent.metric("profiling_threshold_checks_total") - checksStart[i];
                 results.put("steady_pod_checks", checks);
             }
-            log("Agent %s: RSS %.1f MiB, CPU %.2f mCPU over %.0f s", agent.name(), rss, millicores, seconds);
+            log("Agent %s: RSS %.1f MiB, CPU %.2f mCPU over %.0f s, %.0f classes loaded", agent.name(), rss,
+                    millicores, seconds, classesByVariant.get(agent.name()));
         }
+        results.put("agent_rss_mib_by_variant", rssByVariant);
+        results.put("agent_cpu_millicores_by_variant", cpuByVariant);
+        results.put("agent_loaded_classes_by_variant", classesByVariant);
+        results.put("load_average_1m_steady_end", loadAverage1m());
+        log("Load average at the end of the quiet window: %s", loadAverage());
         results.put("steady_state_seconds", windowEnd);
         results.put("cpu_window_seconds", seconds);
         // every agent's requests to the mock API server during the quiet window, per check of one agent

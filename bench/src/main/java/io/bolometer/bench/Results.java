@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The flat result object of one bench run: headline figures (the issue's keys) and the raw figures they were
- * computed from. A figure that was not measured is recorded as null and shown as "not measured".
+ * The result object of one bench run: headline figures (the issue's keys) and the raw figures they were computed
+ * from, flat, except the {@code *_by_variant} figures (an object of one number per agent variant). A figure that was
+ * not measured is recorded as null and shown as "not measured".
  */
 public final class Results {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -25,6 +26,7 @@ public final class Results {
     public static List<Goal> goals(double checkIntervalSeconds) {
         return List.of(
                 new Goal("agent_rss_mib", "Agent RSS, steady state, targets as configured, periodic off", "MiB", 96, true),
+                new Goal("agent_ready_seconds", "Agent process start → /readyz 200, median of the starts", "s", 2, true),
                 new Goal("agent_cpu_millicores", "Agent CPU at that steady state (/proc)", "mCPU", 5, true),
                 new Goal("capture_overhead_ratio", "Capture overhead: agent trigger→stored ÷ (plain GET + single PUT)", "", 1.15, true),
                 new Goal("trigger_latency_p99_seconds", "Threshold crossing → capture start, p99", "s", checkIntervalSeconds + 1, true),
@@ -37,6 +39,15 @@ public final class Results {
 
     public Results put(String key, double value) {
         values.put(key, Double.isNaN(value) || Double.isInfinite(value) ? null : Stats.round(value, 4));
+        return this;
+    }
+
+    /** A figure per agent variant, written as a JSON object in the variants' order. */
+    public Results put(String key, Map<String, Double> byVariant) {
+        Map<String, Double> rounded = new LinkedHashMap<>();
+        byVariant.forEach((variant, value) -> rounded.put(variant,
+                value == null || Double.isNaN(value) || Double.isInfinite(value) ? null : Stats.round(value, 4)));
+        values.put(key, rounded);
         return this;
     }
 
@@ -84,6 +95,15 @@ public final class Results {
                 root.putNull(key);
             } else if (value instanceof Number n) {
                 root.put(key, n.doubleValue());
+            } else if (value instanceof Map<?, ?> byVariant) {
+                ObjectNode object = root.putObject(key);
+                byVariant.forEach((variant, number) -> {
+                    if (number instanceof Number n) {
+                        object.put(variant.toString(), n.doubleValue());
+                    } else {
+                        object.putNull(variant.toString());
+                    }
+                });
             } else {
                 root.put(key, value.toString());
             }

@@ -7,29 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code make bench}'s headline variant must be what the agent image runs, or its figures describe nothing. */
 class AgentFlagsTest {
-    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
     @Test
-    void theImageVariantIsTheDockerfilesEnvironmentAndEntrypoint() throws Exception {
-        String dockerfile = Files.readString(GoToolchain.repoRoot().resolve("node-agent/Dockerfile"))
-                .replace("\\\n", " ");
-        List<String> shipped = new ArrayList<>();
-        List<String> entrypoint = List.of();
-        for (String line : dockerfile.split("\n")) {
-            if (line.startsWith("ENV ")) {
-                shipped.add(AgentFlags.ENV + line.substring(4).trim());
-            } else if (line.startsWith("ENTRYPOINT ")) {
-                entrypoint = quoted(line);
-            }
-        }
-        assertThat(entrypoint).as("ENTRYPOINT java <flags> -jar <jar>").startsWith("java").contains("-jar");
-        shipped.addAll(entrypoint.subList(1, entrypoint.indexOf("-jar")));
+    void theImageVariantIsTheDockerfilesRuntimeEnvironmentAndEntrypoint() throws Exception {
+        List<String> shipped = AgentFlags.dockerfileVariant(
+                Files.readString(GoToolchain.repoRoot().resolve("node-agent/Dockerfile")));
 
         List<String> measured = new ArrayList<>(AgentFlags.IMAGE);
         assertThat(measured.remove(AgentFlags.CONTAINER)).as("the image variant plays the chart's limit").isTrue();
@@ -37,12 +23,35 @@ class AgentFlagsTest {
         assertThat(AgentFlags.VARIANTS.get("image")).isSameAs(AgentFlags.IMAGE);
     }
 
-    private static List<String> quoted(String line) {
-        List<String> words = new ArrayList<>();
-        Matcher m = QUOTED.matcher(line);
-        while (m.find()) {
-            words.add(m.group(1));
-        }
-        return words;
+    @Test
+    void readsTheRuntimeFromTheRunStageAndTheFlagsFromTheEntrypoint() {
+        String dockerfile = """
+                FROM maven:3.9-eclipse-temurin-25 AS build
+                FROM eclipse-temurin:25-jre
+                ENV MALLOC_ARENA_MAX=2
+                ENTRYPOINT ["java", "-XX:+UseSerialGC", \\
+                            "-XX:AOTCache=/opt/a.aot", "-jar", "/opt/a.jar"]
+                """;
+
+        assertThat(AgentFlags.dockerfileVariant(dockerfile)).containsExactly("java:25", "env:MALLOC_ARENA_MAX=2",
+                "-XX:+UseSerialGC", "-XX:AOTCache=/opt/a.aot");
+    }
+
+    @Test
+    void trainingWritesTheCacheTheVariantReadsAndRunsUseTheTrainedOne() {
+        List<String> variant = List.of("java:25", "-XX:+UseSerialGC", "-XX:AOTCache=/opt/a.aot");
+
+        assertThat(AotTraining.trainingFlags(variant, Path.of("/tmp/t.aot")))
+                .containsExactly("java:25", "-XX:+UseSerialGC", "-XX:AOTCacheOutput=/tmp/t.aot");
+        assertThat(AotTraining.usingCache(variant, Path.of("/tmp/t.aot")))
+                .containsExactly("java:25", "-XX:+UseSerialGC", "-XX:AOTCache=/tmp/t.aot");
+        assertThat(AgentFlags.jvmFlags(List.of("java:25", "env:A=b", "-Xss512k"))).containsExactly("-Xss512k");
+    }
+
+    @Test
+    void findsTheJdkOfAVariant() {
+        assertThat(AgentFlags.javaHome(List.of("-Xss512k"))).isEqualTo(Path.of(System.getProperty("java.home")));
+        assertThat(AgentFlags.javaHome(List.of("java:" + Runtime.version().feature())))
+                .isEqualTo(Path.of(System.getProperty("java.home")));
     }
 }

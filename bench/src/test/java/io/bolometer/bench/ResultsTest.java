@@ -31,6 +31,22 @@ class ResultsTest {
     }
 
     @Test
+    void writesAFigurePerVariantAsAnObjectInTheVariantsOrder() throws Exception {
+        java.util.Map<String, Double> rss = new java.util.LinkedHashMap<>();
+        rss.put("image", 145.123456);
+        rss.put("jdk17", 139.7);
+        rss.put("broken", Double.NaN);
+        Path out = dir.resolve("results.json");
+        new Results().put("agent_rss_mib_by_variant", rss).write(out);
+
+        JsonNode byVariant = new ObjectMapper().readTree(out.toFile()).get("agent_rss_mib_by_variant");
+        assertThat(byVariant.isObject()).isTrue();
+        assertThat(byVariant.fieldNames()).toIterable().containsExactly("image", "jdk17", "broken");
+        assertThat(byVariant.get("image").doubleValue()).isEqualTo(145.1235);
+        assertThat(byVariant.get("broken").isNull()).isTrue();
+    }
+
+    @Test
     void notMeasuredNeverOverwritesAValue() {
         Results results = new Results().put("agent_cpu_millicores", 3.0).notMeasured("agent_cpu_millicores");
         assertThat(results.number("agent_cpu_millicores")).isEqualTo(3.0);

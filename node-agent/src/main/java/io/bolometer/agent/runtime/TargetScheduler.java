@@ -48,6 +48,12 @@ public final class TargetScheduler implements AutoCloseable {
      * that a pod running hot shortly after the agent (re)started still has a "before".
      */
     static final Duration FIRST_BASELINE_WITHIN = Duration.ofSeconds(15);
+    /**
+     * The first check of a new check interval comes this soon after its targets are applied (at most the interval),
+     * not a whole interval later: a (re)started agent sees memory crossings at once; CPU, a rate of two readings,
+     * from the second check on.
+     */
+    static final Duration FIRST_CHECK_AFTER = Duration.ofSeconds(1);
 
     private final ScheduledExecutorService executor;
     private final Clock clock;
@@ -135,8 +141,8 @@ public final class TargetScheduler implements AutoCloseable {
             return false;
         });
         for (Duration interval : wanted.keySet()) {
-            checks.computeIfAbsent(interval, every -> executor.scheduleAtFixedRate(
-                    () -> check(every), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
+            checks.computeIfAbsent(interval, every -> executor.scheduleAtFixedRate(() -> check(every),
+                    Math.min(every.toMillis(), FIRST_CHECK_AFTER.toMillis()), every.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
 

@@ -10,6 +10,8 @@ import io.bolometer.agent.targets.PodRef;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.targets.ResourceLimits;
+import io.bolometer.agent.trigger.UsageSnapshot;
+import io.bolometer.agent.trigger.UsageSource;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.CaptureReason;
 import io.bolometer.model.ProfileType;
@@ -42,6 +44,8 @@ class TargetSchedulerIT {
     Path dir;
     private ScheduledExecutorService executor;
     private TargetScheduler scheduler;
+    private ProfileCollector collector;
+    private AgentMetrics metrics;
     private final List<String> requested = new CopyOnWriteArrayList<>();
     /** When set, the next fetch waits for it: a capture that is still running. */
     private volatile CompletableFuture<Void> holdNextFetch;
@@ -77,6 +81,8 @@ class TargetSchedulerIT {
                     }
                 }, CLOCK);
         scheduler = new TargetScheduler(executor, CLOCK, NoUsage.failing(), collector, metrics);
+        this.collector = collector;
+        this.metrics = metrics;
     }
 
     @AfterEach
@@ -85,11 +91,15 @@ class TargetSchedulerIT {
     }
 
     private static ProfilingTarget target(String token) {
+        return target(token, ResourceLimits.configured(0, 0));
+    }
+
+    private static ProfilingTarget target(String token, ResourceLimits limits) {
         TargetSettings settings = new TargetSettings(80, 90, Duration.ofSeconds(30), Duration.ofMinutes(5), false,
                 Duration.ofSeconds(35), List.of(ProfileType.HEAP), 1);
         return new ProfilingTarget("shop/hot", new PodRef("shop", "checkout-1"), "node-a",
                 URI.create("http://127.0.0.1:6060"), "/debug/pprof", "checkout", Map.of(),
-                ResourceLimits.configured(0, 0), settings, new StoreLocation.Directory("/unused"), "profiles", 0,
+                limits, settings, new StoreLocation.Directory("/unused"), "profiles", 0,
                 token);
     }
 
@@ -136,5 +146,28 @@ class TargetSchedulerIT {
         apply(target(null));
 
         assertThat(requested).isEmpty();
+    }
+
+    @Test
+    void readsUsageSoonAfterTargetsAreAppliedNotOnlyAfterAWholeCheckInterval() throws Exception {
+        java.util.concurrent.CountDownLatch sampled = new java.util.concurrent.CountDownLatch(1);
+        UsageSource counting = new UsageSource() {
+            @Override
+            public CompletableFuture<UsageSnapshot> sample() {
+                sampled.countDown();
+                return NoUsage.failing().sample();
+            }
+
+            @Override
+            public String describe() {
+                return "counting";
+            }
+        };
+        TargetScheduler soon = new TargetScheduler(executor, CLOCK, counting, collector, metrics);
+
+        soon.apply(List.of(target(null, ResourceLimits.configured(1.0, 512L << 20)))); // checks every 30 s
+
+        assertThat(sampled.await(10, TimeUnit.SECONDS)).as("first usage read within 10 s, not 30").isTrue();
+        soon.close();
     }
 }
