@@ -23,6 +23,34 @@ class AgentFlagsTest {
         assertThat(AgentFlags.VARIANTS.get("image")).isSameAs(AgentFlags.IMAGE);
     }
 
+    /** A docker build's cache is trained with the ENTRYPOINT's very flags, or the JVM would not take it. */
+    @Test
+    void theDockerBuildTrainsItsCacheWithTheEntrypointsFlags() throws Exception {
+        String dockerfile = Files.readString(GoToolchain.repoRoot().resolve("node-agent/Dockerfile"))
+                .replaceAll("\\\\\n\\s*", " ");
+        List<String> entrypoint = quoted(line(dockerfile, "ENTRYPOINT ["));
+        List<String> training = quoted(line(dockerfile, "RUN [\"java\""));
+
+        String cache = entrypoint.stream().filter(f -> f.startsWith("-XX:AOTCache=")).findFirst().orElseThrow();
+        List<String> expected = new ArrayList<>(entrypoint);
+        expected.set(expected.indexOf(cache), cache.replace("-XX:AOTCache=", "-XX:AOTCacheOutput="));
+        expected.add("--help");
+        assertThat(training).isEqualTo(expected);
+    }
+
+    private static String line(String text, String start) {
+        return text.lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow(() -> new AssertionError(start));
+    }
+
+    private static List<String> quoted(String line) {
+        List<String> values = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        return values;
+    }
+
     @Test
     void readsTheRuntimeFromTheRunStageAndTheFlagsFromTheEntrypoint() {
         String dockerfile = """
