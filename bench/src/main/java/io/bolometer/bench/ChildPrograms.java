@@ -12,9 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the benchmark programs, each in a JVM of its own on the bench module's class path (its working directory
- * the module it measures), with one argument: the JSON file to write its figures to. The coordinator's and the API
- * request bench live here ({@code bench.coordinator}, {@code bench.agent}); the summary-cost bench still lives in
- * the agent's test tree beside the synthetic profiles it builds, so it is named by string.
+ * the module it measures), with one argument: the JSON file to write its figures to. All of them live here
+ * ({@code bench.coordinator}: the coordinator's; {@code bench.agent}: API requests per check, summary cost).
  */
 public final class ChildPrograms {
     /**
@@ -29,10 +28,10 @@ public final class ChildPrograms {
     }
 
     public static final List<Program> PROGRAMS = List.of(
-            new Program("io.bolometer.bench.coordinator.CoordinatorBench", "coordinator", "-Xmx2g"),
-            new Program("io.bolometer.bench.agent.ApiRequestsBench", "node-agent", "-Xmx512m"),
+            new Program(CoordinatorBench.class.getName(), "coordinator", "-Xmx2g"),
+            new Program(ApiRequestsBench.class.getName(), "node-agent", "-Xmx512m"),
             // the summarizer's memory bound: a 64 MiB profile in a 64 MiB heap (Insight)
-            new Program("io.bolometer.agent.insight.SummaryCostBench", "node-agent", "-Xmx64m",
+            new Program(io.bolometer.bench.agent.SummaryCostBench.class.getName(), "node-agent", "-Xmx64m",
                     "program_summary_cost_seconds"));
 
     /** What happened to one program. */

@@ -1,5 +1,7 @@
 package io.bolometer.agent.insight;
 
+import io.bolometer.testing.ProtoWriter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.model.ProfileType;

@@ -1,8 +1,8 @@
 package io.bolometer.agent.insight;
 
-import static io.bolometer.agent.insight.ProtoWriter.lenField;
-import static io.bolometer.agent.insight.ProtoWriter.varint;
-import static io.bolometer.agent.insight.ProtoWriter.varintField;
+import static io.bolometer.testing.ProtoWriter.lenField;
+import static io.bolometer.testing.ProtoWriter.varint;
+import static io.bolometer.testing.ProtoWriter.varintField;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package io.bolometer.agent.insight;
+package io.bolometer.bench.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.bolometer.agent.insight.ProfileSummarizer;
+import io.bolometer.agent.insight.ProfileSummary;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.bolometer.agent.insight;
+package io.bolometer.bench.agent;
 
+import io.bolometer.testing.ProtoWriter;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
  * Writes a large gzip'd profile shaped like a busy Go service's heap profile (4 values per sample, deep stacks,
  * tens of thousands of functions, inlined frames), in the runtime's order, streaming so its size is not held.
  */
-final class LargeProfile {
+public final class LargeProfile {
 
     static final int FUNCTIONS = 40_000;
     static final int LOCATIONS = 200_000;
@@ -29,7 +30,7 @@ final class LargeProfile {
      *
      * @return the decompressed size written
      */
-    static long write(Path file, long decompressedBytes, long seed) throws IOException {
+    public static long write(Path file, long decompressedBytes, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         // ids are numbered 1, 2, 3… as they are first written, as the runtime numbers them
         long[] locationIds = new long[LOCATIONS + 1];

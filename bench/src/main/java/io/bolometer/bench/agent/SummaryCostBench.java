@@ -1,7 +1,9 @@
-package io.bolometer.agent.insight;
+package io.bolometer.bench.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bolometer.agent.insight.ProfileSummarizer;
+import io.bolometer.agent.testing.GoToolchain;
 import io.bolometer.model.ProfileType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -22,7 +24,7 @@ import java.util.Map;
  * ({@code -Xmx64m}) so the large profile also shows the summarizer's memory bound. Keys {@code summary_*}.
  */
 public final class SummaryCostBench {
-    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/pprof");
+    private static final Path FIXTURES = GoToolchain.repoRoot().resolve("node-agent/src/test/resources/fixtures/pprof");
     private static final List<String> REAL = List.of("cpu", "heap", "allocs", "goroutine", "mutex", "block");
 
     private SummaryCostBench() {

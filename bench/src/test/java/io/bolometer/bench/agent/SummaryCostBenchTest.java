@@ -1,4 +1,4 @@
-package io.bolometer.agent.insight;
+package io.bolometer.bench.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
