@@ -47,7 +47,8 @@ public final class Coordinator implements AutoCloseable {
     public static Coordinator start(KubernetesClient client, CoordinatorSettings settings, Clock clock)
             throws IOException {
         Runnable[] request = new Runnable[1];
-        ClusterCache cache = new ClusterCache(client, () -> request[0].run());
+        Runnable[] nudge = new Runnable[1];
+        ClusterCache cache = new ClusterCache(client, () -> request[0].run(), () -> nudge[0].run());
         LeaderElection election = new LeaderElection(client, settings.podNamespace(), settings.leaseName(),
                 settings.podName(), settings.leaseTiming(), () -> request[0].run());
         CoordinatorMetrics metrics = new CoordinatorMetrics(election::leading);
@@ -57,6 +58,7 @@ public final class Coordinator implements AutoCloseable {
                 clock);
         CoalescingQueue queue = new CoalescingQueue(reconciler, Coalescing.RECONCILES, clock);
         request[0] = queue::request;
+        nudge[0] = queue::nudge;
         HealthAndMetricsServer http = new HealthAndMetricsServer(settings.bindHost(), settings.metricsPort(),
                 settings.healthPort(), metrics::scrape, cache::synced, () -> problems(cache, election, queue, clock));
         cache.start();

@@ -32,12 +32,31 @@ public final class CoalescingQueue implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Asks for a run soon; returns at once. */
+    /**
+     * Asks for a run soon for something that changed; returns at once. It joins the burst waiting for its run, which
+     * the rule may then wait longer for.
+     */
     public void request() {
         Instant now = clock.instant();
         synchronized (this) {
             if (burst != null) {
                 burst = burst.plus(now);
+                return;
+            }
+            burst = Coalescing.Burst.startingAt(now);
+        }
+        schedule(rule.quiet());
+    }
+
+    /**
+     * Asks for a run soon for something that does not start or prolong a burst: a periodic tick, a status-only
+     * update (the agents' status writes, this coordinator's own). With a burst waiting it changes nothing, so a
+     * steady stream of them never holds back the reconcile of a real change; else a run comes after the quiet gap.
+     */
+    public void nudge() {
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (burst != null) {
                 return;
             }
             burst = Coalescing.Burst.startingAt(now);
@@ -78,9 +97,9 @@ public final class CoalescingQueue implements AutoCloseable {
         return !executor.isShutdown() && (since == null || Duration.between(since, now).compareTo(stuckAfter) < 0);
     }
 
-    /** Also runs the job every {@code period}, e.g. to fold agent status. */
+    /** Also runs the job every {@code period}, e.g. to fold agent status (a {@link #nudge}). */
     public void every(Duration period) {
-        executor.scheduleWithFixedDelay(this::request, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::nudge, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

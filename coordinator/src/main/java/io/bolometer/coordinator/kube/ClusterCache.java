@@ -31,6 +31,7 @@ public final class ClusterCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
     private final KubernetesClient client;
     private final Runnable changed;
+    private final Runnable statusChanged;
     private final Map<String, PodInfo> pods = new ConcurrentHashMap<>();
     private final Map<String, NodeInfo> nodes = new ConcurrentHashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
@@ -38,8 +39,18 @@ public final class ClusterCache implements AutoCloseable {
     private SharedIndexInformer<ProfilingAssignment> assignmentInformer;
 
     public ClusterCache(KubernetesClient client, Runnable changed) {
+        this(client, changed, changed);
+    }
+
+    /**
+     * @param changed what the planner reads changed (a spec, a pod, a node)
+     * @param statusChanged only a config's or an assignment's status changed (the agents' status writes and this
+     *     coordinator's own): folded into config status, but not a change to plan for
+     */
+    public ClusterCache(KubernetesClient client, Runnable changed, Runnable statusChanged) {
         this.client = client;
         this.changed = changed;
+        this.statusChanged = statusChanged;
     }
 
     /**
@@ -106,7 +117,13 @@ public final class ClusterCache implements AutoCloseable {
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                if (!Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+                if (Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+                    return;
+                }
+                Long generation = newObj.getMetadata().getGeneration();
+                if (generation != null && generation.equals(oldObj.getMetadata().getGeneration())) {
+                    statusChanged.run(); // the status subresource does not bump the generation
+                } else {
                     changed.run();
                 }
             }
