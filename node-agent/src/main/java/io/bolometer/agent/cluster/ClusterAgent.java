@@ -222,8 +222,11 @@ public final class ClusterAgent {
 
     /** Stops at once, without draining (tests). */
     public void close() {
-        stopWatching();
+        stopping = true;
+        // The last status write first, then the watch: that write's own watch event then reaches an open watch
+        // instead of racing its close (fabric8's mock API server stalls its event loop on exactly that race).
         stopTicker();
+        stopWatching();
         runtime.close();
         closeQuietly(owned);
     }

@@ -141,9 +141,11 @@ class ClusterAgentKubeTest {
 
     @AfterEach
     void stopAgent() {
-        agent.close();
+        // Assignments go while the agent still watches, so no watch event is pending when its watch closes: the mock
+        // server's WatchEventsListener blocks its event loop for up to a minute on an event racing a close.
         assignments().delete();
         Await.until(WAIT, "no assignments left", () -> assignments().list().getItems().isEmpty());
+        agent.close();
     }
 
     private static NonNamespaceOperation<ProfilingAssignment, KubernetesResourceList<ProfilingAssignment>,
