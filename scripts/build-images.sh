@@ -169,7 +169,13 @@ aot_cache() {
   go=$(bash "$ROOT/scripts/ensure-go.sh") || die "no Go toolchain (scripts/ensure-go.sh): the training pods are Go"
   log "training the AOT cache $file (log: $log)"
   rm -f "$rootfs$file"
-  (cd "$ROOT" && mvn -B -ntp -q -Paot-training -pl bench -am package -DskipTests -Dgo.binary="$go" \
+  # The training program is built in a copy of the sources: a Maven build in the tree itself would rewrite the
+  # shaded jars under */target while a test JVM that called this script (the *NodeIT tier) has them open.
+  local src="$WORK/aot-src"
+  rm -rf "$src"; mkdir -p "$src"
+  (cd "$ROOT" && tar -c --exclude=./.git --exclude=./target --exclude='./*/target' \
+      --exclude=./examples/sample-app/bin -f - .) | (cd "$src" && tar -x -f -) || die "cannot copy the sources to $src"
+  (cd "$src" && mvn -B -ntp -q -Paot-training -pl bench -am package -DskipTests -Dgo.binary="$go" \
       -Dtraining.args="--java-home=$rootfs/opt/java --jar=$rootfs/opt/bolometer/$jarname --out=$rootfs$file \
       --dockerfile=${dockerfile#"$ROOT"/} --work=$WORK/aot-training") >"$log" 2>&1 \
     || die "the AOT training run failed (see $log)"

@@ -104,7 +104,7 @@ public final class CaptureEvents {
     /**
      * The Event of one capture: {@code cpu 93.4% of limit ≥ 80%: s3://…-cpu.pprof (+3 more) — top main.burnCPU
      * 66.3% (main.burnCPU +61.2 pts vs 12:03)}, leading with the profile of the resource that triggered (cpu for
-     * CPU, heap for memory; cpu for a requested capture) when it names a top function, else the first that does.
+     * CPU, heap for memory); a requested capture with cpu when that names a top function, else the first that does.
      */
     static CaptureEvent eventOf(List<RecentCapture> profiles) {
         RecentCapture lead = lead(profiles);
@@ -141,9 +141,14 @@ public final class CaptureEvents {
         String evidence = profiles.stream().map(RecentCapture::getEvidence).filter(e -> e != null).findFirst()
                 .orElse("");
         String wanted = evidence.startsWith("memory") ? "heap" : "cpu";
-        // The triggering resource's profile when it has a top function; an idle pod's requested cpu profile may
-        // have no samples, and then the first profile that names one says more.
         Optional<RecentCapture> preferred = profiles.stream().filter(p -> wanted.equals(p.getType())).findFirst();
+        if (!evidence.isEmpty()) {
+            // A threshold capture leads with the profile of the resource that crossed, top function or not.
+            return preferred.or(() -> profiles.stream().filter(p -> p.getEvidence() != null).findFirst())
+                    .orElse(profiles.get(0));
+        }
+        // A requested one with cpu when it names a top function; an idle pod's cpu profile may have no samples,
+        // and then the first profile that names one says more.
         return preferred.filter(p -> p.getTop() != null)
                 .or(() -> profiles.stream().filter(p -> p.getTop() != null).findFirst())
                 .or(() -> preferred)

@@ -69,6 +69,19 @@ class CaptureEventsTest {
     }
 
     @Test
+    void aThresholdCaptureLeadsWithTheCrossingResourcesProfileEvenWithoutATopFunction() {
+        RecentCapture cpu = profile("hot-1", "2026-11-25T12:09:55Z", "cpu", "threshold-exceeded", HOT);
+        cpu.setTop(null);
+        cpu.setGrew(null);
+
+        CaptureEvent event = events.due(List.of(profile("hot-1", "2026-11-25T12:09:55Z", "heap",
+                "threshold-exceeded", HOT), cpu), NOW).events().get(0);
+
+        assertThat(event.message()).isEqualTo(HOT + ": s3://bucket/profiles/2026-11-25/checkout/"
+                + "20261125120955-hot-1-cpu.pprof (+1 more)");
+    }
+
+    @Test
     void periodicAndOldCapturesMakeNoEvent() {
         List<RecentCapture> listed = List.of(profile("checkout-1", "2026-11-25T12:09:30Z", "cpu", "on-demand", null),
                 profile("checkout-1", "2026-11-25T11:59:59Z", "cpu", "threshold-exceeded", HOT));
