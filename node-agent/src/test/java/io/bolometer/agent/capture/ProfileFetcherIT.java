@@ -113,15 +113,30 @@ class ProfileFetcherIT {
 
     @Test
     void reportsAClosedPortAsAConnectFailure() throws Exception {
-        int closedPort;
-        try (FakePprofServer gone = FakePprofServer.start(vertx, "127.0.0.1")) {
-            closedPort = gone.port();
-        }
+        int closedPort = closedPort();
 
         FetchResult result = fetch(URI.create("http://127.0.0.1:" + closedPort), "/debug/pprof/heap");
 
         assertThat(result).isEqualTo(new Failed("connect", "connection to 127.0.0.1:" + closedPort + " refused"));
         assertThat(destination).doesNotExist();
+    }
+
+    /**
+     * A loopback port nothing listens on. A privileged one when this may bind them (root): the kernel never hands
+     * those out as the source port of an outgoing connection, which made a freed ephemeral port answer with a reset
+     * now and then; else a freed ephemeral port.
+     */
+    private static int closedPort() throws java.io.IOException {
+        for (int port = 1023; port > 900; port--) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                return probe.getLocalPort();
+            } catch (java.io.IOException taken) {
+                // in use, or not allowed to bind it: try the next, then an ephemeral one
+            }
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return probe.getLocalPort();
+        }
     }
 
     @Test
