@@ -31,6 +31,12 @@ public final class CaptureEvents {
     public static final Duration MAX_AGE = Duration.ofMinutes(10);
     public static final Duration WINDOW = Duration.ofMinutes(10);
     public static final int PER_POD_LIMIT = 5;
+    /**
+     * How long a threshold capture's Event waits for the profile of the resource that crossed (cpu for CPU, heap for
+     * memory): the types of one capture reach S3 one by one (cpu after its profiling seconds), and the Event should
+     * lead with that profile; past this (a config that does not profile that type) it goes out without it.
+     */
+    public static final Duration WAIT_FOR_TRIGGER_PROFILE = Duration.ofMinutes(2);
     public static final int GLOBAL_LIMIT = 30;
     /** Longest Event message (the API server keeps more; kubectl shows this much well). */
     public static final int MAX_MESSAGE = 1024;
@@ -82,6 +88,9 @@ public final class CaptureEvents {
         List<List<RecentCapture>> oldestFirst = new ArrayList<>(byCapture.values());
         oldestFirst.sort(Comparator.comparing(group -> parse(group.get(0).getTime()).orElseThrow()));
         for (List<RecentCapture> group : oldestFirst) {
+            if (waitsForTriggerProfile(group, now)) {
+                continue; // not handled yet: due again at the next pass
+            }
             CaptureEvent event = eventOf(group);
             handled.put(event.captureId(), event.time());
             Deque<Instant> pod = sentPerPod.computeIfAbsent(event.namespace() + "/" + event.pod(), p -> new ArrayDeque<>());
@@ -135,6 +144,17 @@ public final class CaptureEvents {
         String suffix = ".captured-" + NAME_TIME.format(time);
         String stem = pod.length() > MAX_NAME - suffix.length() ? pod.substring(0, MAX_NAME - suffix.length()) : pod;
         return stem.replaceAll("[.-]+$", "") + suffix;
+    }
+
+    private static boolean waitsForTriggerProfile(List<RecentCapture> group, Instant now) {
+        Optional<String> evidence = group.stream().map(RecentCapture::getEvidence).filter(e -> e != null).findFirst();
+        if (evidence.isEmpty()) {
+            return false;
+        }
+        String wanted = evidence.get().startsWith("memory") ? "heap" : "cpu";
+        Instant time = parse(group.get(0).getTime()).orElseThrow();
+        return group.stream().noneMatch(p -> wanted.equals(p.getType()))
+                && now.isBefore(time.plus(WAIT_FOR_TRIGGER_PROFILE));
     }
 
     private static RecentCapture lead(List<RecentCapture> profiles) {

@@ -82,6 +82,19 @@ class CaptureEventsTest {
     }
 
     @Test
+    void aThresholdCapturesEventWaitsForTheCrossingResourcesProfileThenLeadsWithIt() {
+        RecentCapture heap = profile("hot-2", "2026-11-25T12:09:50Z", "heap", "threshold-exceeded", HOT);
+
+        assertThat(events.due(List.of(heap), NOW).events()).as("the cpu profile is still being taken").isEmpty();
+        CaptureEvent event = events.due(List.of(heap, profile("hot-2", "2026-11-25T12:09:50Z", "cpu",
+                "threshold-exceeded", HOT)), NOW.plusSeconds(12)).events().get(0);
+        assertThat(event.message()).contains("-hot-2-cpu.pprof (+1 more)");
+        assertThat(events.due(List.of(profile("hot-3", "2026-11-25T12:09:50Z", "heap", "threshold-exceeded", HOT)),
+                NOW.plus(CaptureEvents.WAIT_FOR_TRIGGER_PROFILE)).events()).as("a config without cpu: sent later")
+                .singleElement().satisfies(e -> assertThat(e.message()).contains("-hot-3-heap.pprof"));
+    }
+
+    @Test
     void periodicAndOldCapturesMakeNoEvent() {
         List<RecentCapture> listed = List.of(profile("checkout-1", "2026-11-25T12:09:30Z", "cpu", "on-demand", null),
                 profile("checkout-1", "2026-11-25T11:59:59Z", "cpu", "threshold-exceeded", HOT));
