@@ -160,7 +160,7 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
                 created++;
             }
             client.locations.add(location);
-            return new ObservedSink(new S3ProfileSink(s3, client.client), s3);
+            return new ObservedSink(new S3ProfileSink(s3, client.client), s3, client.client);
         }
         if (location instanceof StoreLocation.Directory directory) {
             return new DirectoryProfileSink(Path.of(directory.path()));
@@ -193,8 +193,19 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
      * whatever thread completed the upload, which may be the client's own.
      */
     synchronized void observed(StoreLocation.S3 location, Throwable error) {
+        Client current = clients.get(key(location));
+        if (current != null) {
+            observed(location, error, current.client);
+        }
+    }
+
+    /**
+     * As above, for an upload made through {@code via}: an upload still in flight on a client that was replaced (or
+     * closed idle) says nothing about the client that serves its store now, so it is not counted.
+     */
+    synchronized void observed(StoreLocation.S3 location, Throwable error, S3AsyncClient via) {
         Client client = clients.get(key(location));
-        if (client == null || closed) {
+        if (client == null || client.client != via || closed) {
             return;
         }
         if (error == null || answered(error)) {
@@ -246,17 +257,19 @@ public final class SinkRegistry implements Function<StoreLocation, ProfileSink>,
     private final class ObservedSink implements ProfileSink {
         private final ProfileSink delegate;
         private final StoreLocation.S3 location;
+        private final S3AsyncClient via;
 
-        ObservedSink(ProfileSink delegate, StoreLocation.S3 location) {
+        ObservedSink(ProfileSink delegate, StoreLocation.S3 location, S3AsyncClient via) {
             this.delegate = delegate;
             this.location = location;
+            this.via = via;
         }
 
         @Override
         public CompletableFuture<String> store(StoredProfile profile) {
             CompletableFuture<String> stored = delegate.store(profile);
             // The same future goes back: the uploader's orTimeout completes it, so a hang is observed too.
-            stored.whenComplete((done, error) -> observed(location, error));
+            stored.whenComplete((done, error) -> observed(location, error, via));
             return stored;
         }
 

@@ -104,6 +104,26 @@ class SinkRegistryTest {
     }
 
     @Test
+    void failuresOfUploadsStillInFlightOnAReplacedClientDoNotCountForItsSuccessor() {
+        StoreLocation.S3 store = (StoreLocation.S3) s3("b-1", "us-east-1");
+        registry.apply(store);
+        Throwable refused = SdkClientException.create("Failed to connect");
+        registry.observed(store, refused);
+        clock.advance(Duration.ofSeconds(31));
+        registry.observed(store, refused);
+        registry.observed(store, refused);
+        ProfileSink second = registry.apply(store);
+
+        for (int i = 0; i < 3; i++) {
+            registry.observed(store, refused, created.get(0));
+            clock.advance(Duration.ofSeconds(20));
+        }
+
+        assertThat(registry.apply(store)).as("still the second client").isSameAs(second);
+        assertThat(created).hasSize(2);
+    }
+
+    @Test
     void anAnswerFromTheStoreEndsTheStreak() {
         StoreLocation.S3 store = (StoreLocation.S3) s3("b-1", "us-east-1");
         ProfileSink first = registry.apply(store);
