@@ -130,7 +130,10 @@ class KubeletFaultIT {
         Instant recovered = Instant.now();
         Await.until(Duration.ofSeconds(30), "a threshold capture once the kubelet answers in time",
                 () -> count(CaptureReason.THRESHOLD_EXCEEDED, recovered) >= 1);
-        assertThat(metric("profiling_usage_source_up")).as("gauge after recovery").isEqualTo(1);
+        // A read that started while the kubelet was slow may still time out after the first good one and set the
+        // gauge to 0 for one check; what must hold is that it comes back up.
+        Await.until(Duration.ofSeconds(30), "the usage source to read up again after recovery",
+                () -> metric("profiling_usage_source_up") == 1);
         System.err.printf("Kubelet fault: periodic captures while down %d, while slow %d; threshold captures while"
                         + " down or slow %d; kubelet errors %.0f%n", count(CaptureReason.ON_DEMAND, down)
                         - count(CaptureReason.ON_DEMAND, slow), count(CaptureReason.ON_DEMAND, slow),
