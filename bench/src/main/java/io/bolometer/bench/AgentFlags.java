@@ -39,7 +39,7 @@ public final class AgentFlags {
             "-XX:TieredStopAtLevel=1", "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
             "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000", "-Xss512k",
             "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=16m", "-Dio.netty.jfr.enabled=false",
-            "-XX:+ExitOnOutOfMemoryError", AOT_CACHE + IMAGE_AOT_CACHE);
+            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError", AOT_CACHE + IMAGE_AOT_CACHE);
 
     /** The image's flags shipped on 2026-12-06 (on JDK 17 in its variant jdk17), the "before" of issue 17. */
     public static final List<String> IMAGE_2026_12_06 = List.of(CONTAINER, "env:MALLOC_ARENA_MAX=2",
@@ -85,6 +85,9 @@ public final class AgentFlags {
         // Vert.x resolving names through the JDK instead of its Netty DNS client (the agent dials IPs and one host)
         variants.put("jdk25-aot-mapped-jdkdns", concat(List.of(JAVA + "25"), flags, AOT_CACHE + IMAGE_AOT_CACHE,
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-Dvertx.disableDnsResolver=true"));
+        // the image as it was before it returned freed malloc memory to the OS every 5 s (TrimNativeHeapInterval)
+        variants.put("image-no-trim", IMAGE.stream().filter(flag -> !flag.startsWith("-XX:TrimNativeHeapInterval="))
+                .toList());
         variants.put("image-before", IMAGE_BEFORE);
         // `java -jar` in the same container, nothing tuned: G1, C2, default heap ergonomics (1/4 of 256 MiB)
         variants.put("jvm-defaults", List.of(CONTAINER));
