@@ -21,6 +21,7 @@ import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.agent.upload.UploadListener;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
@@ -86,18 +87,9 @@ class S3OutageFaultIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         ((Logger) LoggerFactory.getLogger(AgentRuntime.class)).detachAppender(runtimeLog);
-        if (agent != null) {
-            agent.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (sinks != null) {
-            sinks.close();
-        }
-        proxy.close();
+        Closing.inOrder(agent, fleet, sinks, proxy);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
