@@ -1,5 +1,6 @@
 package io.bolometer.agent.it;
 
+import static io.bolometer.agent.testing.SpoolFixtures.drops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -164,8 +165,7 @@ class S3OutageFaultIT {
 
         proxy.refuse();
         int logLinesBefore = runtimeLog.list.size();
-        List<SpooledProfile> drops = new CopyOnWriteArrayList<>();
-        agent.spool().onDrop((entry, incoming, max) -> drops.add(entry));
+        List<SpooledProfile> drops = drops(agent.spool());
         Await.until(Duration.ofSeconds(60), "40 profiles dropped for the budget", () -> drops.size() >= 40);
         List<SpooledProfile> dropsAtPeak = List.copyOf(drops);
         List<SpooledProfile> pendingAtPeak = agent.spool().pending();
