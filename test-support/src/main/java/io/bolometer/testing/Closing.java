@@ -1,6 +1,6 @@
 package io.bolometer.testing;
 
-/** A test's tear-down: closes what it started, in order, passing over what it never got to start (null). */
+/** Tear-downs: close what a test started in order, passing over what it never got to start (null), or best effort. */
 public final class Closing {
     private Closing() {
     }
@@ -10,6 +10,17 @@ public final class Closing {
         for (AutoCloseable closeable : closeables) {
             if (closeable != null) {
                 closeable.close();
+            }
+        }
+    }
+
+    /** Closes each one, best effort: a failure to close one is passed over and the rest are still closed. */
+    public static void quietly(Iterable<? extends AutoCloseable> closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // best effort: what is left open goes with the test's JVM or Vert.x instance
             }
         }
     }
