@@ -63,8 +63,6 @@ class ChartTest {
         assertThat(env(c, "POD_NAME")).contains("fieldRef:metadata.name");
         assertThat(env(c, "POD_NAMESPACE")).contains("fieldRef:metadata.namespace");
         assertThat(env(c, "LEASE_NAME")).contains("bolometer-coordinator");
-        assertThat(env(c, "METRICS_PORT")).contains("8080");
-        assertThat(env(c, "HEALTH_PORT")).contains("8081");
         assertThat(env(c, "ALLOWED_S3_ENDPOINTS")).contains("");
         assertThat(env(c, "ALLOWED_S3_BUCKETS")).contains("");
         assertThat(env(c, "S3_TENANT_PREFIXES")).contains("namespace");
@@ -93,7 +91,7 @@ class ChartTest {
     }
 
     @Test
-    void agentGetsItsNodeHostIpSpoolAndPortsAndLeavesKubeletUrlToItsDefault() {
+    void agentGetsItsNodeHostIpAndSpoolAndLeavesKubeletUrlToItsDefault() {
         var m = render(Map.of());
         var pod = agentPod(m);
         var c = container(pod, "agent");
@@ -104,8 +102,6 @@ class ChartTest {
         assertThat(env(c, "KUBELET_INSECURE_SKIP_VERIFY")).contains("false");
         assertThat(env(c, "SPOOL_DIR")).contains("/var/lib/bolometer/spool");
         assertThat(env(c, "SPOOL_MAX_BYTES")).contains("402653184");
-        assertThat(env(c, "METRICS_PORT")).contains("8080");
-        assertThat(env(c, "HEALTH_PORT")).contains("8081");
         assertThat(env(c, "SHUTDOWN_GRACE_SECONDS")).contains("25");
         assertThat(env(c, "AWS_REGION")).isEmpty();
         assertThat(env(c, "JAVA_TOOL_OPTIONS")).contains("-Djava.io.tmpdir=/tmp -Daws.crt.lib.dir=/tmp");
@@ -124,6 +120,8 @@ class ChartTest {
             assertThat(Yaml.list(c, "ports")).containsExactly(
                     Map.of("name", "metrics", "containerPort", 8080, "protocol", "TCP"),
                     Map.of("name", "health", "containerPort", 8081, "protocol", "TCP"));
+            assertThat(env(c, "METRICS_PORT")).contains("8080");
+            assertThat(env(c, "HEALTH_PORT")).contains("8081");
             assertThat(Yaml.str(c, "livenessProbe.httpGet.path")).isEqualTo("/healthz");
             assertThat(Yaml.str(c, "livenessProbe.httpGet.port")).isEqualTo("health");
             assertThat(Yaml.str(c, "readinessProbe.httpGet.path")).isEqualTo("/readyz");

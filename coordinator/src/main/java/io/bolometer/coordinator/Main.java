@@ -1,5 +1,6 @@
 package io.bolometer.coordinator;
 
+import io.bolometer.model.LogFormat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -15,12 +16,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        String logFormat = System.getenv().getOrDefault("LOG_FORMAT", "text");
-        if (!logFormat.equals("text") && !logFormat.equals("json")) {
-            // logback would silently log nothing for an unknown appender name
-            System.err.printf("LOG_FORMAT must be text or json, was '%.40s'%n", logFormat);
+        LogFormat.problem(System.getenv()).ifPresent(problem -> {
+            System.err.println(problem);
             System.exit(2);
-        }
+        });
         CoordinatorSettings settings = CoordinatorSettings.fromEnvironment(System.getenv());
         settings.log(LOG);
         KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory()).build();

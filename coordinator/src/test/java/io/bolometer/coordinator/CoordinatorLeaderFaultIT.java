@@ -70,9 +70,7 @@ class CoordinatorLeaderFaultIT {
 
     @Test
     void followerTakesOverWithinTheLeaseAfterTheLeaderIsKilledAndTheirWritesNeverOverlap() throws Exception {
-        KubernetesClient admin = API.client();
-        API.installCrds();
-        LeaderScenario.seed(admin);
+        KubernetesClient admin = LeaderScenario.seed(API);
 
         CoordinatorProcess first = start("coordinator-a");
         Await.until(Duration.ofSeconds(60), "coordinator-a to take the lease", () -> "coordinator-a".equals(holder(admin)));

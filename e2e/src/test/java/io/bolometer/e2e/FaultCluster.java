@@ -6,6 +6,7 @@ import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.targets.ProfilingTarget;
 import io.bolometer.testing.Await;
 import io.bolometer.agent.testing.InMemoryProfileSink;
+import io.bolometer.testing.Closing;
 import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.testing.ToggleableProxy;
 import io.bolometer.coordinator.Coordinator;
@@ -294,13 +295,7 @@ final class FaultCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        Closing.quietly(closeables);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 }

@@ -5,6 +5,7 @@ import io.bolometer.agent.cluster.ClusterAgent;
 import io.bolometer.agent.cluster.ClusterSettings;
 import io.bolometer.agent.standalone.StandaloneAgent;
 import io.bolometer.agent.standalone.StandaloneConfig;
+import io.bolometer.model.LogFormat;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -33,12 +34,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        String logFormat = System.getenv().getOrDefault("LOG_FORMAT", "text");
-        if (!logFormat.equals("text") && !logFormat.equals("json")) {
-            // logback would silently log nothing for an unknown appender name
-            System.err.printf("LOG_FORMAT must be text or json, was '%.40s'%n", logFormat);
+        LogFormat.problem(System.getenv()).ifPresent(problem -> {
+            System.err.println(problem);
             System.exit(2);
-        }
+        });
         if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
             System.out.print(USAGE);
             return;

@@ -4,31 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ProfileTypeTest {
-    @Test
-    void asksForCpuThroughProfileWithSeconds() {
-        assertThat(ProfileType.CPU.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/profile?seconds=10");
-        assertThat(ProfileType.CPU.requestPath("/debug/pprof", 3)).isEqualTo("/debug/pprof/profile?seconds=3");
-    }
-
-    @Test
-    void asksForHeapAfterAGarbageCollection() {
-        assertThat(ProfileType.HEAP.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/heap?gc=1");
-    }
-
-    @Test
-    void asksForOtherTypesByName() {
-        assertThat(ProfileType.GOROUTINE.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/goroutine");
-        assertThat(ProfileType.MUTEX.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/mutex");
-        assertThat(ProfileType.BLOCK.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/block");
-        assertThat(ProfileType.ALLOCS.requestPath("/debug/pprof", 10)).isEqualTo("/debug/pprof/allocs");
-    }
-
-    @Test
-    void ignoresTrailingSlashOfThePprofPath() {
-        assertThat(ProfileType.GOROUTINE.requestPath("/debug/pprof/", 10)).isEqualTo("/debug/pprof/goroutine");
-        assertThat(ProfileType.CPU.requestPath("/custom/", 5)).isEqualTo("/custom/profile?seconds=5");
+    @ParameterizedTest(name = "{0}: {1} at {2} ({3} s) -> {4}")
+    @CsvSource({
+            "cpu through profile with seconds, CPU, /debug/pprof, 10, /debug/pprof/profile?seconds=10",
+            "cpu through profile with seconds, CPU, /debug/pprof, 3, /debug/pprof/profile?seconds=3",
+            "heap after a garbage collection, HEAP, /debug/pprof, 10, /debug/pprof/heap?gc=1",
+            "other types by name, GOROUTINE, /debug/pprof, 10, /debug/pprof/goroutine",
+            "other types by name, MUTEX, /debug/pprof, 10, /debug/pprof/mutex",
+            "other types by name, BLOCK, /debug/pprof, 10, /debug/pprof/block",
+            "other types by name, ALLOCS, /debug/pprof, 10, /debug/pprof/allocs",
+            "trailing slash of the pprof path ignored, GOROUTINE, /debug/pprof/, 10, /debug/pprof/goroutine",
+            "trailing slash of the pprof path ignored, CPU, /custom/, 5, /custom/profile?seconds=5",
+    })
+    void asksForEachTypeAtItsPathUnderThePprofRoot(String rule, ProfileType type, String pprofPath, int seconds,
+                                                   String requestPath) {
+        assertThat(type.requestPath(pprofPath, seconds)).isEqualTo(requestPath);
     }
 
     @Test

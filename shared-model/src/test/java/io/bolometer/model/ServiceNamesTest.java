@@ -7,6 +7,8 @@ import io.bolometer.model.ServiceNames.Owner;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ServiceNamesTest {
     private static final Owner REPLICA_SET = new Owner("ReplicaSet", "checkout-7d9f8c6b5");
@@ -126,9 +128,17 @@ class ServiceNamesTest {
                 .isEqualTo("checkout");
     }
 
-    @Test
-    void stripsReplicaSetHashAndRandomSuffixFromPodNameWithoutOwner() {
-        assertThat(ServiceNames.derive(Map.of(), null, "checkout-7d9f8c6b5-x2x4q")).isEqualTo("checkout");
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @CsvSource({
+            "ReplicaSet hash and random suffix stripped, checkout-7d9f8c6b5-x2x4q, checkout",
+            "random suffix of a DaemonSet or Job pod stripped, node-exporter-b7kzp, node-exporter",
+            "StatefulSet ordinal stripped, web-0, web",
+            "StatefulSet ordinal stripped, kafka-broker-12, kafka-broker",
+            "plain name without a generated suffix kept, my-service, my-service",
+            "plain name without a generated suffix kept, standalone, standalone",
+    })
+    void derivesFromThePodNameWhenThereIsNoLabelOrOwner(String rule, String podName, String service) {
+        assertThat(ServiceNames.derive(Map.of(), null, podName)).isEqualTo(service);
     }
 
     @Test
@@ -136,23 +146,6 @@ class ServiceNamesTest {
         Map<String, String> labels = Map.of("pod-template-hash", "abc");
 
         assertThat(ServiceNames.derive(labels, null, "payments-abc-x2x4q")).isEqualTo("payments");
-    }
-
-    @Test
-    void stripsRandomSuffixOfDaemonSetOrJobPodName() {
-        assertThat(ServiceNames.derive(Map.of(), null, "node-exporter-b7kzp")).isEqualTo("node-exporter");
-    }
-
-    @Test
-    void stripsStatefulSetOrdinalFromPodName() {
-        assertThat(ServiceNames.derive(Map.of(), null, "web-0")).isEqualTo("web");
-        assertThat(ServiceNames.derive(Map.of(), null, "kafka-broker-12")).isEqualTo("kafka-broker");
-    }
-
-    @Test
-    void keepsPlainPodNameWithoutGeneratedSuffix() {
-        assertThat(ServiceNames.derive(Map.of(), null, "my-service")).isEqualTo("my-service");
-        assertThat(ServiceNames.derive(Map.of(), null, "standalone")).isEqualTo("standalone");
     }
 
     @Test

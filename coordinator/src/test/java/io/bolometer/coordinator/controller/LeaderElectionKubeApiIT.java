@@ -41,9 +41,7 @@ class LeaderElectionKubeApiIT {
 
     @Test
     void onlyTheLeaseHolderWritesAndTheOtherTakesOverWhenItStops() throws Exception {
-        KubernetesClient admin = API.client();
-        API.installCrds();
-        LeaderScenario.seed(admin);
+        KubernetesClient admin = LeaderScenario.seed(API);
 
         Coordinator first = start("first");
         Await.until(Duration.ofSeconds(20), "first to lead", first::leading);

@@ -6,24 +6,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The real kubectl v1.20.2 binary, run as a user would against the test server, each call bounded in time. */
-public final class Kubectl {
+/**
+ * The real kubectl v1.20.2 binary, run as a user would against the test server, each call bounded in time.
+ *
+ * @param binary the kubectl binary (also for running kubectl plugins, which kubectl finds on the PATH, with this
+ *               binary first)
+ * @param kubeconfig the test server's kubeconfig
+ * @param workDir where kubectl keeps its discovery cache and its output goes through files
+ */
+public record Kubectl(Path binary, Path kubeconfig, Path workDir) {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-    private final Path binary;
-    private final Path kubeconfig;
-    private final Path workDir;
-
-    public Kubectl(Path binary, Path kubeconfig, Path workDir) {
-        this.binary = binary;
-        this.kubeconfig = kubeconfig;
-        this.workDir = workDir;
-    }
-
-    /** The kubectl binary (for running kubectl plugins, which kubectl finds on the PATH, with this binary first). */
-    public Path binary() {
-        return binary;
-    }
 
     /** What one kubectl call did. */
     public record Result(List<String> args, int exitCode, String stdout, String stderr) {

@@ -14,8 +14,13 @@ public final class LeaderScenario {
     private LeaderScenario() {
     }
 
-    /** Namespaces {@code shop} and {@code bolometer-system}, the config, and pod {@code a} running on node-a. */
-    public static void seed(KubernetesClient admin) {
+    /**
+     * Installs the CRDs on {@code api} and creates namespaces {@code shop} and {@code bolometer-system}, the config,
+     * and pod {@code a} running on node-a; returns {@code api}'s admin client.
+     */
+    public static KubernetesClient seed(RealApiServer api) {
+        KubernetesClient admin = api.client();
+        api.installCrds();
         for (String ns : List.of("shop", "bolometer-system")) {
             admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                     .create();
@@ -30,6 +35,7 @@ public final class LeaderScenario {
                           s3Config: {bucket: profiles}
                         """, ProfilingConfig.class)).create();
         runningPod(admin, "a", "node-a", "10.0.0.1");
+        return admin;
     }
 
     /** An opted-in {@code app=checkout} pod in {@code shop}, Running on {@code node} with {@code ip}. */

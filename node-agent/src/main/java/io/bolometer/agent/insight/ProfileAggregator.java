@@ -168,18 +168,9 @@ final class ProfileAggregator {
         return name == null || name.isEmpty() ? "(function #" + functionIds[slot] + ")" : name;
     }
 
+    /** ValueType {type = 1}: the sample type's name. */
     private void valueType(ProtoReader r, long end) throws IOException {
-        long name = 0;
-        while (r.position() < end) {
-            long tag = r.tag(end);
-            if (tag >>> 3 == 1 && (tag & 7) == ProtoReader.VARINT) {
-                name = r.varint(end);
-            } else {
-                r.skipField((int) (tag & 7), end);
-            }
-        }
-        r.expectAt(end);
-        sampleTypeNames.add(wantString(name));
+        sampleTypeNames.add(wantString(fieldOneVarint(r, end)));
     }
 
     /** Aggregates one sample; false (and nothing summed) when it names a location not seen yet. */
@@ -303,17 +294,9 @@ final class ProfileAggregator {
         locationLines[index] = (long) start << 32 | (linePoolSize - start);
     }
 
+    /** Line {function_id = 1}: the function, added to the location's lines. */
     private void line(ProtoReader r, long end) throws IOException {
-        long functionId = 0;
-        while (r.position() < end) {
-            long tag = r.tag(end);
-            if (tag >>> 3 == 1 && (tag & 7) == ProtoReader.VARINT) {
-                functionId = r.varint(end);
-            } else {
-                r.skipField((int) (tag & 7), end);
-            }
-        }
-        r.expectAt(end);
+        long functionId = fieldOneVarint(r, end);
         if (functionId == 0) {
             return;
         }
@@ -321,6 +304,21 @@ final class ProfileAggregator {
             linePool = Arrays.copyOf(linePool, linePoolSize * 2);
         }
         linePool[linePoolSize++] = functionSlot(functionId);
+    }
+
+    /** Reads a message to {@code end} and returns its varint field 1 (the last one, as protobuf merges), or 0. */
+    private static long fieldOneVarint(ProtoReader r, long end) throws IOException {
+        long value = 0;
+        while (r.position() < end) {
+            long tag = r.tag(end);
+            if (tag >>> 3 == 1 && (tag & 7) == ProtoReader.VARINT) {
+                value = r.varint(end);
+            } else {
+                r.skipField((int) (tag & 7), end);
+            }
+        }
+        r.expectAt(end);
+        return value;
     }
 
     /** Function {id = 1, name = 2}. */

@@ -47,19 +47,15 @@ public final class AgentMetrics {
         }
         spoolDroppedBytes();
         droppedLabels();
-        checks = Counter.builder("profiling.threshold.checks")
-                .description("Pod usage readings checked against thresholds")
-                .register(registry);
+        checks = counter("profiling.threshold.checks", "Pod usage readings checked against thresholds");
         Gauge.builder("profiling.usage.source.up", usageSourceUp, AtomicInteger::get)
                 .description("1 when the last usage read (kubelet summary or /proc) succeeded, 0 while threshold checks are paused")
                 .register(registry);
     }
 
     public void captured(ProfileType type, CaptureReason reason, Duration took) {
-        Counter.builder("profiling.captures")
-                .description("Profiles captured, validated and spooled")
-                .tag("profile_type", type.wireName()).tag("reason", reason.wireName())
-                .register(registry).increment();
+        counter("profiling.captures", "Profiles captured, validated and spooled",
+                "profile_type", type.wireName(), "reason", reason.wireName()).increment();
         Timer.builder("profiling.capture.duration")
                 .description("Time from request to a validated profile in the spool")
                 .tag("profile_type", type.wireName())
@@ -85,9 +81,8 @@ public final class AgentMetrics {
 
     /** A profile given up after permanent refusals of its store (profiling_uploads_abandoned_total). */
     public void uploadAbandoned() {
-        Counter.builder("profiling.uploads.abandoned")
-                .description("Profiles left out after their store refused them permanently (4xx) several times")
-                .register(registry).increment();
+        counter("profiling.uploads.abandoned",
+                "Profiles left out after their store refused them permanently (4xx) several times").increment();
     }
 
     public void error(String stage) {
@@ -129,45 +124,43 @@ public final class AgentMetrics {
         return registry;
     }
 
+    /** The counter {@code name} with these tags (key, value, …), registered on first use. */
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
     private Counter droppedLabels() {
-        return Counter.builder("profiling.metadata.labels.dropped")
-                .description("Pod labels left out of object metadata (2 KB budget or name collision)")
-                .register(registry);
+        return counter("profiling.metadata.labels.dropped",
+                "Pod labels left out of object metadata (2 KB budget or name collision)");
     }
 
     private Counter uploads(ProfileType type) {
-        return Counter.builder("profiling.uploads")
-                .description("Profiles stored durably in their sink (S3 or directory)")
-                .tag("profile_type", type.wireName()).register(registry);
+        return counter("profiling.uploads",
+                "Profiles stored durably in their sink (S3 or directory)", "profile_type", type.wireName());
     }
 
     private Counter spoolDrops(ProfileType type) {
-        return Counter.builder("profiling.spool.dropped")
-                .description("Spooled profiles deleted unsent, oldest first, to stay within the spool's byte budget")
-                .tag("profile_type", type.wireName()).register(registry);
+        return counter("profiling.spool.dropped",
+                "Spooled profiles deleted unsent, oldest first, to stay within the spool's byte budget",
+                "profile_type", type.wireName());
     }
 
     private Counter spoolDroppedBytes() {
-        return Counter.builder("profiling.spool.dropped.bytes")
-                .description("Bytes of spooled profiles deleted unsent to stay within the spool's byte budget")
-                .register(registry);
+        return counter("profiling.spool.dropped.bytes",
+                "Bytes of spooled profiles deleted unsent to stay within the spool's byte budget");
     }
 
     private Counter errors(String stage) {
-        return Counter.builder("profiling.errors")
-                .description("Errors by stage: kubelet, fetch, validate, spool, upload, kube")
-                .tag("stage", stage).register(registry);
+        return counter("profiling.errors",
+                "Errors by stage: kubelet, fetch, validate, spool, upload, kube", "stage", stage);
     }
 
     private Counter skips(String reason) {
-        return Counter.builder("profiling.captures.skipped")
-                .description("Captures not taken, by reason (not errors)")
-                .tag("reason", reason).register(registry);
+        return counter("profiling.captures.skipped", "Captures not taken, by reason (not errors)", "reason", reason);
     }
 
     private Counter violations(String resource) {
-        return Counter.builder("profiling.threshold.violations")
-                .description("Checks that found a pod above its CPU or memory threshold")
-                .tag("resource", resource).register(registry);
+        return counter("profiling.threshold.violations",
+                "Checks that found a pod above its CPU or memory threshold", "resource", resource);
     }
 }

@@ -30,6 +30,20 @@ class AssignmentTargetsTest {
         return assignment("node-a", List.of(config("shop", "hot", 40, HEAP)), List.of(target));
     }
 
+    /** Pod {@code shop/checkout-1} under config {@code shop/hot}, carrying capture token {@code token}. */
+    private static AssignedTarget checkoutWithToken(String token) {
+        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
+        pod.setCaptureToken(token);
+        return pod;
+    }
+
+    /** {@code pod}'s assignment, whose status marks token {@code t-1} of {@code shop/checkout-1} handled. */
+    private static ProfilingAssignment withT1Handled(AssignedTarget pod) {
+        ProfilingAssignment a = onePod(pod);
+        a.setStatus(handled("shop/checkout-1", "t-1"));
+        return a;
+    }
+
     @Test
     void mapsOnePodUnderOneConfigToATargetWithEverythingTheAgentNeeds() {
         ProfilingTarget t = AssignmentTargets.from(onePod(
@@ -150,8 +164,7 @@ class AssignmentTargetsTest {
 
     @Test
     void ignoresACaptureTokenThatCouldForgeALogLine() {
-        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
-        pod.setCaptureToken("1\n2026-12-06 INFO Uploaded everything");
+        AssignedTarget pod = checkoutWithToken("1\n2026-12-06 INFO Uploaded everything");
 
         assertThat(AssignmentTargets.from(onePod(pod)).get(0).captureToken()).isNull();
     }
@@ -189,10 +202,8 @@ class AssignmentTargetsTest {
 
     @Test
     void dropsACaptureTokenTheStatusMarksAsHandled() {
-        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
-        pod.setCaptureToken("t-1");
-        ProfilingAssignment a = onePod(pod);
-        a.setStatus(handled("shop/checkout-1", "t-1"));
+        AssignedTarget pod = checkoutWithToken("t-1");
+        ProfilingAssignment a = withT1Handled(pod);
 
         assertThat(AssignmentTargets.from(a).get(0).captureToken()).isNull();
 
@@ -202,10 +213,7 @@ class AssignmentTargetsTest {
 
     @Test
     void prefersWhatThisRunHandledOverAStatusNotWrittenYet() {
-        AssignedTarget pod = target("shop", "checkout-1", "10.0.1.7", 6060, null, List.of("shop/hot"));
-        pod.setCaptureToken("t-2");
-        ProfilingAssignment a = onePod(pod);
-        a.setStatus(handled("shop/checkout-1", "t-1"));
+        ProfilingAssignment a = withT1Handled(checkoutWithToken("t-2"));
 
         AssignmentTargets.Mapping mapping = AssignmentTargets.map(a, Map.of("shop/checkout-1", "t-2"));
 

@@ -3,6 +3,7 @@ package io.bolometer.agent.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.testing.Await;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -34,14 +35,9 @@ class HealthzBlockedThreadIT {
     private HealthAndMetricsServer server;
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         release.countDown();
-        if (server != null) {
-            server.close();
-        }
-        if (heartbeats != null) {
-            heartbeats.close();
-        }
+        Closing.inOrder(server, heartbeats);
         scheduler.shutdownNow();
         vertx.close().await();
     }

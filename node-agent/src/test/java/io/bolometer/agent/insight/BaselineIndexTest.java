@@ -10,6 +10,15 @@ class BaselineIndexTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
 
+    /** An index of {@code maxEntries} slots and 1000 bytes holding a, b, … of these sizes, admitted a second apart. */
+    private static BaselineIndex<String> holding(int maxEntries, long... bytes) {
+        BaselineIndex<String> index = new BaselineIndex<>(maxEntries, 1000);
+        for (int i = 0; i < bytes.length; i++) {
+            index.admit(String.valueOf((char) ('a' + i)), T0.plusSeconds(i), bytes[i]);
+        }
+        return index;
+    }
+
     @Test
     void evictsTheOldestSlotWhenTheEntryBoundIsReached() {
         BaselineIndex<String> index = new BaselineIndex<>(2, 1000);
@@ -25,10 +34,7 @@ class BaselineIndexTest {
 
     @Test
     void evictsAsManyOldSlotsAsTheByteBoundNeeds() {
-        BaselineIndex<String> index = new BaselineIndex<>(10, 1000);
-        index.admit("a", T0, 400);
-        index.admit("b", T0.plusSeconds(1), 400);
-        index.admit("c", T0.plusSeconds(2), 100);
+        BaselineIndex<String> index = holding(10, 400, 400, 100);
 
         assertThat(index.admit("d", T0.plusSeconds(3), 900).evicted()).containsExactly("a", "b");
         assertThat(index.bytes()).isEqualTo(1000);
@@ -36,9 +42,7 @@ class BaselineIndexTest {
 
     @Test
     void replacesASlotWithANewerBaselineWithoutEvictingOthers() {
-        BaselineIndex<String> index = new BaselineIndex<>(2, 1000);
-        index.admit("a", T0, 500);
-        index.admit("b", T0.plusSeconds(1), 400);
+        BaselineIndex<String> index = holding(2, 500, 400);
 
         assertThat(index.admit("a", T0.plusSeconds(2), 600)).isEqualTo(new BaselineIndex.Admission<>(true, List.of()));
         assertThat(index.bytes()).isEqualTo(1000);

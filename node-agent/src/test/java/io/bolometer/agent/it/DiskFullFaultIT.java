@@ -24,6 +24,7 @@ import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayInputStream;
@@ -115,16 +116,7 @@ class DiskFullFaultIT {
         collector.detachAppender(collectorLog);
         collector.setLevel(null);
         try {
-            if (agent != null) {
-                agent.close();
-            }
-            if (sinks != null) {
-                sinks.close();
-            }
-            if (bigPod != null) {
-                bigPod.close();
-                smallPod.close();
-            }
+            Closing.inOrder(agent, sinks, bigPod, smallPod);
             if (vertx != null) {
                 vertx.close().toCompletionStage().toCompletableFuture().join();
             }

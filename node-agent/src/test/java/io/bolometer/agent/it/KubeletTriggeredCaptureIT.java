@@ -17,6 +17,7 @@ import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,16 +62,8 @@ class KubeletTriggeredCaptureIT {
     }
 
     @AfterEach
-    void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-        if (kubelet != null) {
-            kubelet.close();
-        }
+    void stop() throws Exception {
+        Closing.inOrder(agent, app, kubelet);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 

@@ -17,6 +17,7 @@ import io.bolometer.testing.SummaryJson;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,14 +65,9 @@ class PreOomHeapIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         app.reset();
-        if (agent != null) {
-            agent.close();
-        }
-        if (kubelet != null) {
-            kubelet.close();
-        }
+        Closing.inOrder(agent, kubelet);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 

@@ -1,5 +1,6 @@
 package io.bolometer.agent.it;
 
+import static io.bolometer.agent.testing.SpoolFixtures.drops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -21,6 +22,7 @@ import io.bolometer.agent.upload.SinkRegistry;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.agent.upload.UploadListener;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
@@ -86,18 +88,9 @@ class S3OutageFaultIT {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         ((Logger) LoggerFactory.getLogger(AgentRuntime.class)).detachAppender(runtimeLog);
-        if (agent != null) {
-            agent.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (sinks != null) {
-            sinks.close();
-        }
-        proxy.close();
+        Closing.inOrder(agent, fleet, sinks, proxy);
         vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
@@ -172,8 +165,7 @@ class S3OutageFaultIT {
 
         proxy.refuse();
         int logLinesBefore = runtimeLog.list.size();
-        List<SpooledProfile> drops = new CopyOnWriteArrayList<>();
-        agent.spool().onDrop((entry, incoming, max) -> drops.add(entry));
+        List<SpooledProfile> drops = drops(agent.spool());
         Await.until(Duration.ofSeconds(60), "40 profiles dropped for the budget", () -> drops.size() >= 40);
         List<SpooledProfile> dropsAtPeak = List.copyOf(drops);
         List<SpooledProfile> pendingAtPeak = agent.spool().pending();

@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,22 +30,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Nothing taken is lost: S3 outages and a SIGKILLed agent leave profiles in the spool, and they all arrive once. */
 class SpoolRecoveryIT {
-    private static S3TestServer s3;
 
     @TempDir
     Path dir;
     private SampleApp app;
     private ToggleableProxy proxy;
+    private S3TestServer s3;
     private String bucket;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = S3TestServer.shared();
-        S3TestServer.useTestCredentials();
-    }
 
     @BeforeEach
     void start() {
+        s3 = StandaloneRig.s3();
         app = SampleApp.start("127.0.0.41");
         proxy = ToggleableProxy.start(s3.port());
         bucket = s3.newBucket("spool");

@@ -26,7 +26,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,23 +38,18 @@ class StandaloneS3IT {
     private static final String POD = "sample-app-7d9f8-x2x";
     private static final Pattern KEY = Pattern.compile(
             "profiles/(\\d{4}-\\d{2}-\\d{2})/sample-app/(\\d{14})-" + POD + "-(cpu|heap|goroutine|mutex)\\.pprof");
-    private static S3TestServer s3;
 
     @TempDir
     Path dir;
     private StandaloneRig rig;
     private SampleApp app;
     private AgentRuntime agent;
+    private S3TestServer s3;
     private String bucket;
-
-    @BeforeAll
-    static void startS3() {
-        s3 = S3TestServer.shared();
-        S3TestServer.useTestCredentials();
-    }
 
     @BeforeEach
     void start() {
+        s3 = StandaloneRig.s3();
         rig = StandaloneRig.start(dir, "127.0.0.31");
         app = rig.app();
         bucket = s3.newBucket("standalone");

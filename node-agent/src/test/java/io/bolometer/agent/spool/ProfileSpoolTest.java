@@ -1,5 +1,6 @@
 package io.bolometer.agent.spool;
 
+import static io.bolometer.agent.testing.SpoolFixtures.drops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,8 +147,7 @@ class ProfileSpoolTest {
     @Test
     void dropsTheOldestEntriesToMakeRoomForANewBodyAndReportsEachDrop() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 10);
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
         SpooledProfile a = spool(spool, "aaaa", record("a"));
         SpooledProfile b = spool(spool, "bbb", record("b"));
         SpooledProfile c = spool(spool, "ccc", record("c"));
@@ -181,8 +181,7 @@ class ProfileSpoolTest {
     @Test
     void refusesABodyThatCannotFitWithoutDroppingAnything() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 10);
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
         SpooledProfile a = spool(spool, "aaaaa", record("a"));
         SpooledProfile b = spool(spool, "bbbbb", record("b"));
         spool.claim(a);

@@ -1,5 +1,6 @@
 package io.bolometer.agent.spool;
 
+import static io.bolometer.agent.testing.SpoolFixtures.drops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolometer.agent.store.StoreLocation;
@@ -57,8 +58,7 @@ class SpoolReservationTest {
         for (int i = 0; i < 4; i++) {
             evil.add(commit(spool, "evil/flood", "evil-" + i, 20 * KIB));
         }
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
 
         SpoolSlot slot = spool.reserve();
         assertThat(spool.grow(slot, 40 * KIB)).isTrue();
@@ -74,8 +74,7 @@ class SpoolReservationTest {
         ProfileSpool spool = ProfileSpool.open(dir, 50 * KIB);
         SpooledProfile oldest = commit(spool, "shop/checkout", "a", 20 * KIB);
         SpooledProfile next = commit(spool, "shop/checkout", "b", 20 * KIB);
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
 
         commit(spool, "shop/checkout", "c", 20 * KIB);
 
@@ -97,8 +96,7 @@ class SpoolReservationTest {
     void aTenantsFetchesInFlightNeverDropTheProfilesOfATenantUsingLess() throws IOException {
         ProfileSpool spool = ProfileSpool.open(dir, 100 * KIB);
         SpooledProfile shop = commit(spool, "shop/checkout", "shop-0", 30 * KIB);
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
         SpoolSlot evil = spool.reserve("evil/flood");
         assertThat(spool.grow(evil, 70 * KIB)).as("fits beside shop's 30 KiB").isTrue();
 
@@ -115,8 +113,7 @@ class SpoolReservationTest {
         SpooledProfile shop = commit(spool, "shop/checkout", "shop-0", 20 * KIB);
         SpooledProfile evilOld = commit(spool, "evil/flood", "evil-0", 40 * KIB);
         commit(spool, "evil/flood", "evil-1", 40 * KIB);
-        List<SpooledProfile> dropped = new ArrayList<>();
-        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        List<SpooledProfile> dropped = drops(spool);
 
         SpoolSlot slot = spool.reserve("shop/checkout");
         assertThat(spool.grow(slot, 30 * KIB)).isTrue();

@@ -1,5 +1,9 @@
 package io.bolometer.agent.targets;
 
+import static io.bolometer.agent.targets.ResourceLimits.Basis.ALLOCATABLE;
+import static io.bolometer.agent.targets.ResourceLimits.Basis.LIMIT;
+import static io.bolometer.agent.targets.ResourceLimits.Basis.REQUEST;
+import static io.bolometer.agent.targets.ResourceLimits.Basis.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -8,29 +12,18 @@ class ResourceLimitsTest {
 
     @Test
     void prefersLimitsOverRequestsOverAllocatable() {
-        ResourceLimits limits = ResourceLimits.resolve(0.5, 0.1, 4, 256, 64, 8192);
-
-        assertThat(limits.cpuCores()).isEqualTo(0.5);
-        assertThat(limits.cpuBasis()).isEqualTo(ResourceLimits.Basis.LIMIT);
-        assertThat(limits.memoryBytes()).isEqualTo(256);
-        assertThat(limits.memoryBasis()).isEqualTo(ResourceLimits.Basis.LIMIT);
+        assertThat(ResourceLimits.resolve(0.5, 0.1, 4, 256, 64, 8192))
+                .isEqualTo(new ResourceLimits(0.5, LIMIT, 256, LIMIT));
     }
 
     @Test
     void fallsBackToRequestsThenToNodeAllocatableForEachResourceSeparately() {
-        ResourceLimits limits = ResourceLimits.resolve(0, 0.25, 4, 0, 0, 8192);
-
-        assertThat(limits.cpuCores()).isEqualTo(0.25);
-        assertThat(limits.cpuBasis()).isEqualTo(ResourceLimits.Basis.REQUEST);
-        assertThat(limits.memoryBytes()).isEqualTo(8192);
-        assertThat(limits.memoryBasis()).isEqualTo(ResourceLimits.Basis.ALLOCATABLE);
+        assertThat(ResourceLimits.resolve(0, 0.25, 4, 0, 0, 8192))
+                .isEqualTo(new ResourceLimits(0.25, REQUEST, 8192, ALLOCATABLE));
     }
 
     @Test
     void isUnknownWhenNothingIsSet() {
-        ResourceLimits limits = ResourceLimits.resolve(0, 0, 0, 0, 0, 0);
-
-        assertThat(limits.cpuBasis()).isEqualTo(ResourceLimits.Basis.UNKNOWN);
-        assertThat(limits.memoryBasis()).isEqualTo(ResourceLimits.Basis.UNKNOWN);
+        assertThat(ResourceLimits.resolve(0, 0, 0, 0, 0, 0)).isEqualTo(new ResourceLimits(0, UNKNOWN, 0, UNKNOWN));
     }
 }

@@ -6,6 +6,7 @@ import io.bolometer.agent.targets.TargetSettings;
 import io.bolometer.agent.targets.ResourceLimits;
 import io.bolometer.agent.store.StoreLocation;
 import io.bolometer.model.ProfileType;
+import io.bolometer.testing.Closing;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,13 +66,7 @@ public final class FaultFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        for (FakePprofServer server : servers) {
-            try {
-                server.close();
-            } catch (Exception e) {
-                // best effort: the Vert.x instance is closed after this anyway
-            }
-        }
+        Closing.quietly(servers); // the Vert.x instance is closed after this anyway
         servers.clear();
     }
 }

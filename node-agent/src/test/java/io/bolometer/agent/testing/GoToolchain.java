@@ -1,8 +1,6 @@
 package io.bolometer.agent.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.bolometer.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** Finds the Go toolchain and the repository for tests, and runs {@code go} commands with a time limit. */
 public final class GoToolchain {
@@ -59,51 +56,21 @@ public final class GoToolchain {
         return repoRoot().resolve(SAMPLE_APP);
     }
 
-    /** Runs {@code go args…} in {@code workDir} and returns its stdout; fails with stderr on a non-zero exit. */
+    /**
+     * Runs {@code go args…} in {@code workDir} and returns its stdout; fails with stderr on a non-zero exit, and as
+     * {@link Command} does when it outlives {@code timeout}.
+     */
     public static String run(Duration timeout, Path workDir, String... args) {
-        Result result = exec(timeout, workDir, args);
-        if (result.exitCode() != 0) {
+        List<String> command = new ArrayList<>();
+        command.add(goBinary().toString());
+        command.addAll(List.of(args));
+        Command.Result result = Command.run(command, workDir, null, timeout,
+                Path.of(System.getProperty("java.io.tmpdir")), GoToolchain::offline);
+        if (!result.succeeded()) {
             throw new IllegalStateException("`go " + String.join(" ", args) + "` exited with " + result.exitCode()
                     + ":\n" + result.stderr());
         }
         return result.stdout();
-    }
-
-    /** Runs {@code go args…} in {@code workDir}, killing it after {@code timeout}. */
-    public static Result exec(Duration timeout, Path workDir, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(goBinary().toString());
-        command.addAll(List.of(args));
-        Path stdout = null;
-        Path stderr = null;
-        try {
-            // Files, not pipes: a chatty command can't block on a full pipe while we wait for it.
-            stdout = Files.createTempFile("go-", ".out");
-            stderr = Files.createTempFile("go-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            offline(builder.environment());
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new IllegalStateException("`go " + String.join(" ", args) + "` did not finish within " + timeout
-                        + ":\n" + Files.readString(stderr, StandardCharsets.UTF_8));
-            }
-            return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-                    Files.readString(stderr, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while running " + command, e);
-        } finally {
-            deleteQuietly(stdout);
-            deleteQuietly(stderr);
-        }
-    }
-
-    /** Exit code and output of one {@code go} command. */
-    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /**
@@ -142,15 +109,5 @@ public final class GoToolchain {
         return Files.isRegularFile(candidate) && Files.isExecutable(candidate)
                 ? Optional.of(candidate.toAbsolutePath())
                 : Optional.empty();
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless
-            }
-        }
     }
 }

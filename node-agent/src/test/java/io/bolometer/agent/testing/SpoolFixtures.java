@@ -3,6 +3,7 @@ package io.bolometer.agent.testing;
 import io.bolometer.agent.spool.ProfileSpool;
 import io.bolometer.agent.spool.SpoolRecord;
 import io.bolometer.agent.spool.SpoolSlot;
+import io.bolometer.agent.spool.SpooledProfile;
 import io.bolometer.agent.store.StoreLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +11,21 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Fills a spool with small profiles whose body is {@link #bodyOf(String) "body of <key>"}. */
+/**
+ * Fills a spool with small profiles whose body is {@link #bodyOf(String) "body of <key>"}, and records what it drops.
+ */
 public final class SpoolFixtures {
 
     private SpoolFixtures() {
+    }
+
+    /** What {@code spool} drops from now on, in the order it drops it; safe to read while other threads spool. */
+    public static List<SpooledProfile> drops(ProfileSpool spool) {
+        List<SpooledProfile> dropped = new CopyOnWriteArrayList<>();
+        spool.onDrop((entry, incoming, max) -> dropped.add(entry));
+        return dropped;
     }
 
     /** Commits {@code n} profiles of {@code type} for {@code store}, oldest first; returns their keys in order. */

@@ -2,6 +2,7 @@ package io.bolometer.agent.testing;
 
 import io.bolometer.agent.runtime.AgentRuntime;
 import io.bolometer.agent.standalone.StandaloneAgent;
+import io.bolometer.testing.S3TestServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
@@ -33,6 +34,13 @@ public final class StandaloneRig implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /** The JVM's embedded S3 server, with its credentials set for the agent's default credential chain. */
+    public static S3TestServer s3() {
+        S3TestServer s3 = S3TestServer.shared();
+        S3TestServer.useTestCredentials();
+        return s3;
     }
 
     /** The head of a standalone config storing to {@code bucket} at {@code endpoint}, spool beside, ports picked freely. */

@@ -30,17 +30,13 @@ class SpoolUploaderS3IT {
 
     @Test
     void keepsProfilesInTheSpoolWhileS3IsDownAndUploadsEachExactlyOnceWhenItIsBack() throws Exception {
-        S3TestServer s3 = S3TestServer.shared();
-        s3.createBucket(BUCKET);
         List<String> uploaded = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         UploadListener listener = recording(uploaded, failures);
-        try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
+        try (ToggleableProxy proxy = refusingProxyToS3();
              SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
-            proxy.refuse();
-            StoreLocation store = new StoreLocation.S3(BUCKET, S3TestServer.REGION, proxy.endpoint().toString(), true);
             ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-            List<String> keys = spoolProfiles(spool, store, 6, "goroutine");
+            List<String> keys = spoolProfiles(spool, storeBehind(proxy), 6, "goroutine");
             try (SpoolUploader uploader = new SpoolUploader(spool, sinks, listener, Clock.systemUTC(), QUICK)) {
                 uploader.start();
                 await("uploads failed while S3 is down", Duration.ofSeconds(60), () -> failures.size() >= 3);
@@ -55,7 +51,7 @@ class SpoolUploaderS3IT {
             assertThat(objects()).containsExactlyInAnyOrderElementsOf(keys);
             assertThat(uploaded).containsExactlyInAnyOrderElementsOf(keys);
             for (String key : keys) {
-                assertThat(s3.getObject(BUCKET, key).asUtf8String()).isEqualTo(bodyOf(key));
+                assertThat(S3TestServer.shared().getObject(BUCKET, key).asUtf8String()).isEqualTo(bodyOf(key));
             }
             assertThat(ProfileSpool.open(dir, 1 << 20).count()).isZero();
         }
@@ -68,16 +64,12 @@ class SpoolUploaderS3IT {
      */
     @Test
     void replacesTheClientAfterALongOutageAndDeliversWithTheNewOne() throws Exception {
-        S3TestServer s3 = S3TestServer.shared();
-        s3.createBucket(BUCKET);
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         UploadListener listener = recording(new CopyOnWriteArrayList<>(), failures);
-        try (ToggleableProxy proxy = ToggleableProxy.start(s3.port());
+        try (ToggleableProxy proxy = refusingProxyToS3();
              SinkRegistry sinks = new SinkRegistry(S3TestServer.CREDENTIALS)) {
-            proxy.refuse();
-            StoreLocation store = new StoreLocation.S3(BUCKET, S3TestServer.REGION, proxy.endpoint().toString(), true);
             ProfileSpool spool = ProfileSpool.open(dir, 1 << 20);
-            List<String> keys = spoolProfiles(spool, store, 2, "heap");
+            List<String> keys = spoolProfiles(spool, storeBehind(proxy), 2, "heap");
             try (SpoolUploader uploader = new SpoolUploader(spool, sinks, listener, Clock.systemUTC(),
                     new Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), 0.2))) {
                 uploader.start();
@@ -93,6 +85,20 @@ class SpoolUploaderS3IT {
             assertThat(objects()).containsAll(keys);
             assertThat(sinks.openS3Clients()).isEqualTo(1);
         }
+    }
+
+    /** A proxy in front of the shared S3 server (its bucket made sure of), refusing connections until told. */
+    private static ToggleableProxy refusingProxyToS3() {
+        S3TestServer s3 = S3TestServer.shared();
+        s3.createBucket(BUCKET);
+        ToggleableProxy proxy = ToggleableProxy.start(s3.port());
+        proxy.refuse();
+        return proxy;
+    }
+
+    /** The bucket, reached through {@code proxy}. */
+    private static StoreLocation storeBehind(ToggleableProxy proxy) {
+        return new StoreLocation.S3(BUCKET, S3TestServer.REGION, proxy.endpoint().toString(), true);
     }
 
     /** Records the keys uploaded and the failures, in order. */
