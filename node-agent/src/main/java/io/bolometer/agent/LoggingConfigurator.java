@@ -41,8 +41,9 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
         context.putProperty("pod", env.getOrDefault("POD_NAME", ""));
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
-        console.setName("json".equals(env.get("LOG_FORMAT")) ? "json" : "text");
-        console.setEncoder("json".equals(env.get("LOG_FORMAT")) ? json(context) : text(context));
+        boolean json = "json".equals(env.get("LOG_FORMAT"));
+        console.setName(json ? "json" : "text");
+        console.setEncoder(json ? json(context) : text(context));
         console.start();
         QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

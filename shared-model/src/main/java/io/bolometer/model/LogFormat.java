@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code LOG_FORMAT}, read by both binaries before logging starts: {@code text} (the default) or {@code json}, the
- * names of their logback appenders; logback would silently log nothing for any other.
+ * {@code LOG_FORMAT}, checked by both binaries before logging starts: {@code text} (the default) or {@code json}.
+ * Anything else is refused rather than guessed at: the coordinator's logback.xml would log nothing (no appender of
+ * that name), and the agent's {@code LoggingConfigurator} would quietly fall back to text.
  */
 public final class LogFormat {
     private LogFormat() {
